@@ -1,0 +1,340 @@
+"""A synthetic but valid events.yaml of any size, for the scale benchmark.
+
+`generate(n)` returns a `Corpus`: the text of an events.yaml with `n` events across 50
+countries, n/20 laws, n/10 actors and n/5 sources, plus a Markdown summary per country.
+Everything comes from one seeded `random.Random`, so the same `n` and seed always give the
+same bytes (benchmarks compare like with like, and a failing run can be replayed).
+
+The YAML is written by hand rather than dumped: it reads like a file an editor keeps (block
+Markdown summaries, flow lists of slugs) and every scalar that YAML 1.1 could misread
+(`NO` for Norway, dates) is quoted.
+
+Run `python benchmarks/corpus.py --events 200 DIR` to write a project folder for a look.
+"""
+from __future__ import annotations
+
+import argparse
+import calendar
+import json
+import random
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SEED = 20240418
+
+# 50 ISO 3166-1 alpha-2 codes (EU for the European Union); NO and ON-like codes on purpose,
+# because an unquoted `NO` is a YAML 1.1 boolean.
+COUNTRIES: tuple[tuple[str, str], ...] = (
+    ("KG", "Kyrgyzstan"), ("KZ", "Kazakhstan"), ("RU", "Russia"), ("US", "United States"),
+    ("EU", "European Union"), ("UZ", "Uzbekistan"), ("TJ", "Tajikistan"), ("TM", "Turkmenistan"),
+    ("AZ", "Azerbaijan"), ("AM", "Armenia"), ("GE", "Georgia"), ("BY", "Belarus"),
+    ("UA", "Ukraine"), ("MD", "Moldova"), ("TR", "Turkey"), ("IR", "Iran"), ("PK", "Pakistan"),
+    ("IN", "India"), ("BD", "Bangladesh"), ("NP", "Nepal"), ("CN", "China"), ("MN", "Mongolia"),
+    ("ID", "Indonesia"), ("MY", "Malaysia"), ("VN", "Vietnam"), ("PH", "Philippines"),
+    ("AU", "Australia"), ("NZ", "New Zealand"), ("CA", "Canada"), ("MX", "Mexico"),
+    ("BR", "Brazil"), ("AR", "Argentina"), ("GB", "United Kingdom"), ("FR", "France"),
+    ("DE", "Germany"), ("NL", "Netherlands"), ("BE", "Belgium"), ("DK", "Denmark"),
+    ("NO", "Norway"), ("SE", "Sweden"), ("FI", "Finland"), ("EE", "Estonia"), ("LV", "Latvia"),
+    ("LT", "Lithuania"), ("PL", "Poland"), ("SN", "Senegal"), ("SO", "Somalia"),
+    ("KE", "Kenya"), ("JO", "Jordan"), ("AF", "Afghanistan"),
+)
+
+EVENT_KINDS = (
+    "proposal", "statement", "order", "block", "pause", "negotiation", "law-passed",
+    "law-signed", "law-in-force", "draft-law", "investigation", "decision", "moderation",
+    "withdrawal", "report",
+)
+TIKTOK_STATUSES = (
+    "available", "under-discussion", "under-investigation", "restricted",
+    "ordered-to-divest", "blocked",
+)
+LAW_STATUSES = ("draft", "passed", "signed", "in-force", "repealed")
+ACTOR_KINDS = ("person", "authority", "company", "organisation")
+
+# Vocabulary for filler prose. Neutral, generic civic wording; no sentence from any seed.
+_SUBJECTS = (
+    "The ministry", "A regulator", "The parliament committee", "A deputy", "The company",
+    "A digital rights group", "The prosecutor's office", "A court", "The communications agency",
+    "A university rector", "The security service", "An industry association",
+)
+_VERBS = (
+    "asked", "told", "ordered", "reminded", "notified", "warned", "invited", "urged",
+    "instructed", "informed",
+)
+_OBJECTS = (
+    "internet providers", "the platform", "schools", "parents", "local operators",
+    "app stores", "content moderators", "journalists", "the public", "lawmakers",
+)
+_PURPOSES = (
+    "to restrict access to the application", "to remove a set of videos",
+    "to publish a report on child safety", "to open a local office",
+    "to store user data inside the country", "to answer questions within ten days",
+    "to pause the measure for thirty days", "to register as a foreign platform",
+    "to appoint a local representative", "to review the age checks it applies",
+)
+_CLAUSES = (
+    "citing concerns about children", "after a hearing in the capital",
+    "according to a statement published the same day", "without giving a deadline",
+    "pending a review by the government", "in a letter seen by reporters",
+    "following complaints from parents", "while talks with the company continued",
+    "as part of a wider review of online platforms", "under the new rules",
+)
+_EMPHASIS = (
+    "temporary", "preliminary", "binding", "voluntary", "partial", "nationwide", "regional",
+)
+_LINK_TEXTS = ("the full text", "the official notice", "a summary", "the report", "the statement")
+
+
+@dataclass
+class Corpus:
+    """One generated project: the events.yaml text and the Markdown per country."""
+
+    n: int
+    events_yaml: str
+    country_pages: dict[str, str]
+    """Country code -> Markdown of content/countries/<code>.md."""
+    event_ids: list[str] = field(default_factory=list)
+    """Ids in file order."""
+    countries: tuple[tuple[str, str], ...] = COUNTRIES
+
+    def write(self, project: Path, pages_from: Path | None = None) -> None:
+        """Write events.yaml and content/ into `project`; copy the real content/pages if given."""
+        project.mkdir(parents=True, exist_ok=True)
+        (project / "events.yaml").write_text(self.events_yaml, encoding="utf-8")
+        countries_dir = project / "content" / "countries"
+        countries_dir.mkdir(parents=True, exist_ok=True)
+        for code, text in self.country_pages.items():
+            (countries_dir / f"{code.lower()}.md").write_text(text, encoding="utf-8")
+        if pages_from is not None and pages_from.is_dir():
+            shutil.copytree(pages_from, project / "content" / "pages", dirs_exist_ok=True)
+
+
+def q(value: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def flow(values: list[str]) -> str:
+    return "[" + ", ".join(q(v) for v in values) + "]"
+
+
+def _date(rng: random.Random, *, day_share: float = 0.7, month_share: float = 0.2) -> tuple[str, tuple[int, int, int]]:
+    """A partial date between 2015 and 2024 at day, month or year precision."""
+    year = rng.randint(2015, 2024)
+    month = rng.randint(1, 12)
+    day = rng.randint(1, calendar.monthrange(year, month)[1])
+    roll = rng.random()
+    if roll < day_share:
+        return f"{year:04d}-{month:02d}-{day:02d}", (year, month, day)
+    if roll < day_share + month_share:
+        return f"{year:04d}-{month:02d}", (year, month, 0)
+    return f"{year:04d}", (year, 0, 0)
+
+
+def _later(rng: random.Random, start: tuple[int, int, int]) -> str:
+    """A day-precision date strictly after every day `start` may stand for."""
+    year = start[0] + 1 + rng.randint(0, 1)
+    month = rng.randint(1, 12)
+    day = rng.randint(1, 28)
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _sentence(rng: random.Random) -> str:
+    return (
+        f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)} "
+        f"{rng.choice(_PURPOSES)}, {rng.choice(_CLAUSES)}."
+    )
+
+
+def _summary(rng: random.Random, words: int, source_url: str) -> list[str]:
+    """Markdown lines of about `words` words, with emphasis, strong text and one link."""
+    sentences: list[str] = []
+    count = 0
+    while count < words:
+        sentence = _sentence(rng)
+        sentences.append(sentence)
+        count += len(sentence.split())
+    # Emphasis and a link, placed where an editor would put them.
+    sentences[0] = sentences[0].replace(" ", f" *{rng.choice(_EMPHASIS)}* ", 1) if rng.random() < 0.5 else sentences[0]
+    sentences[-1] = f"See [{rng.choice(_LINK_TEXTS)}]({source_url}). " + sentences[-1]
+    if len(sentences) > 2:
+        sentences[1] = f"**{sentences[1]}**"
+    # Wrap as an editor's file would: a few sentences per line, a paragraph break midway.
+    lines: list[str] = []
+    half = len(sentences) // 2
+    lines.append(" ".join(sentences[:half]))
+    lines.append("")
+    lines.append(" ".join(sentences[half:]))
+    return lines
+
+
+def generate(n: int = 10_000, seed: int = SEED) -> Corpus:
+    """Build the corpus for `n` events (n >= 20 keeps every collection non-empty)."""
+    rng = random.Random(seed)
+    n_laws = max(1, n // 20)
+    n_actors = max(1, n // 10)
+    n_sources = max(1, n // 5)
+    codes = [code for code, _ in COUNTRIES]
+    out: list[str] = [
+        "# yaml-language-server: $schema=./schema/events.schema.json",
+        f"# Synthetic corpus for the scale benchmark: {n} events, seed {seed}. Not real facts.",
+        "",
+        "countries:",
+    ]
+    source_slugs = [f"source-{i:05d}" for i in range(1, n_sources + 1)]
+    source_urls = {slug: f"https://news.example.org/{slug[-5:]}/report-{slug[-5:]}.html" for slug in source_slugs}
+
+    for code, name in COUNTRIES:
+        out.append(f"  {q(code)}:")
+        out.append(f"    name: {q(name)}")
+        if rng.random() < 0.5:
+            out.append("    figures:")
+            year = rng.randint(2019, 2024)
+            out.append("      - label: TikTok users")
+            out.append(f"        value: {rng.randint(10_000, 90_000_000)}")
+            out.append(f"        date: {q(str(year))}")
+            out.append(f"        sources: {flow(rng.sample(source_slugs, 1))}")
+            out.append("      - label: Population")
+            out.append(f"        value: {rng.randint(300_000, 300_000_000)}")
+            out.append(f"        date: {q(str(year))}")
+            out.append(f"        sources: {flow(rng.sample(source_slugs, 1))}")
+
+    out.append("")
+    out.append("laws:")
+    law_slugs: list[str] = []
+    laws_by_country: dict[str, list[str]] = {code: [] for code in codes}
+    for i in range(1, n_laws + 1):
+        code = codes[(i - 1) % len(codes)] if i <= len(codes) else rng.choice(codes)
+        slug = f"{code.lower()}-law-{i:04d}"
+        law_slugs.append(slug)
+        laws_by_country[code].append(slug)
+        topic = rng.choice(("online platforms", "child protection", "personal data", "mass media", "information security", "foreign agents"))
+        out.append(f"  {slug}:")
+        out.append(f"    official_name: {q(f'Law No. {i} on {topic} and amendments to related acts')}")
+        out.append(f"    short_name: {q(f'{topic.capitalize()} law {i}')}")
+        out.append(f"    country: {q(code)}")
+        out.append("    summary: |")
+        for line in _summary(rng, 50, source_urls[rng.choice(source_slugs)]):
+            out.append(f"      {line}" if line else "")
+        status = rng.choice(LAW_STATUSES)
+        out.append(f"    status: {status}")
+        if status != "draft":
+            passed, parts = _date(rng, day_share=0.6, month_share=0.3)
+            out.append(f"    passed: {q(passed)}")
+            if status != "passed":
+                out.append(f"    signed: {q(_later(rng, parts))}")
+        if rng.random() < 0.1:
+            out.append(f"    date_dispute: {q('One source gives an earlier date for the vote than the official gazette.')}")
+        out.append(f"    sources: {flow(rng.sample(source_slugs, rng.randint(1, 3)))}")
+
+    out.append("")
+    out.append("actors:")
+    actor_slugs: list[str] = []
+    for i in range(1, n_actors + 1):
+        kind = rng.choice(ACTOR_KINDS)
+        slug = f"{kind}-{i:05d}"
+        actor_slugs.append(slug)
+        name = f"Person {i}" if kind == "person" else f"{kind.capitalize()} {i}"
+        out.append(f"  {slug}:")
+        out.append(f"    name: {q(name)}")
+        out.append(f"    kind: {kind}")
+        out.append(f"    role: {q(rng.choice(('Minister', 'Member of parliament', 'Spokesperson', 'Regulator', 'Platform', 'Lawyer', 'Rector')))}")
+        if kind != "company" or rng.random() < 0.5:
+            out.append(f"    country: {q(rng.choice(codes))}")
+        if rng.random() < 0.3:
+            out.append(f"    sources: {flow(rng.sample(source_slugs, 1))}")
+
+    out.append("")
+    out.append("sources:")
+    for i, slug in enumerate(source_slugs, start=1):
+        out.append(f"  {slug}:")
+        out.append(f"    title: {q(f'Report {i} on platform regulation')}")
+        out.append(f"    publisher: {q(rng.choice(('Example News', 'Regional Review', 'Daily Ledger', 'Official Gazette', 'Policy Monitor')))}")
+        if rng.random() < 0.6:
+            out.append(f"    author: {q(f'Author {rng.randint(1, 500)}')}")
+        if rng.random() < 0.9:
+            published, _ = _date(rng, day_share=0.8, month_share=0.15)
+            out.append(f"    published: {q(published)}")
+        out.append(f"    url: {q(source_urls[slug])}")
+
+    out.append("")
+    out.append("events:")
+    event_ids: list[str] = []
+    for i in range(1, n + 1):
+        primary = rng.choice(codes)
+        countries = [primary] + ([rng.choice([c for c in codes if c != primary])] if rng.random() < 0.3 else [])
+        kind = rng.choice(EVENT_KINDS)
+        event_id = f"{primary.lower()}-{kind}-{i:05d}"
+        event_ids.append(event_id)
+        date, parts = _date(rng)
+        sources = rng.sample(source_slugs, min(len(source_slugs), rng.randint(1, 4)))
+        local_laws = laws_by_country[primary] or law_slugs
+        laws = sorted(set(rng.choices(local_laws, k=rng.randint(0, 3))))
+        actors = rng.sample(actor_slugs, min(len(actor_slugs), rng.randint(0, 3)))
+        out.append(f"  - id: {event_id}")
+        out.append(f"    date: {q(date)}")
+        if rng.random() < 0.05:
+            out.append(f"    end_date: {q(_later(rng, parts))}")
+        if parts[2] == 0 and rng.random() < 0.3:
+            out.append(f"    date_note: {q('The source gives only the month or the year.')}")
+        if rng.random() < 0.03:
+            out.append(f"    date_dispute: {q('Two sources give dates a week apart.')}")
+        title = f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)} ({i})"
+        out.append(f"    title: {q(title)}")
+        out.append("    summary: |")
+        for line in _summary(rng, 80, source_urls[sources[0]]):
+            out.append(f"      {line}" if line else "")
+        out.append(f"    kind: {kind}")
+        out.append(f"    countries: {flow(countries)}")
+        if laws:
+            out.append(f"    laws: {flow(laws)}")
+        if actors:
+            out.append(f"    actors: {flow(actors)}")
+        out.append(f"    sources: {flow(sources)}")
+        if actors and rng.random() < 0.15:
+            out.append("    quotes:")
+            out.append(f"      - text: {q(_sentence(rng).rstrip('.'))}")
+            out.append(f"        by: {actors[0]}")
+            out.append(f"        source: {sources[0]}")
+        if rng.random() < 0.15:
+            out.append("    tiktok_status:")
+            out.append(f"      {q(primary)}: {rng.choice(TIKTOK_STATUSES)}")
+    out.append("")
+
+    country_pages = {}
+    for code, name in COUNTRIES:
+        body = "\n".join(_summary(rng, 150, source_urls[rng.choice(source_slugs)]))
+        country_pages[code] = f"Title: {name}\nCountry: {code}\n\n{body}\n"
+    return Corpus(n=n, events_yaml="\n".join(out), country_pages=country_pages, event_ids=event_ids)
+
+
+EDIT_MARKER = "Benchmark edit: this sentence was added to one summary."
+
+
+def edit_summary(events_yaml: str, event_id: str, marker: str = EDIT_MARKER) -> str:
+    """Return `events_yaml` with `marker` prepended to the summary of event `event_id`."""
+    lines = events_yaml.split("\n")
+    start = lines.index(f"  - id: {event_id}")
+    for index in range(start + 1, len(lines)):
+        if lines[index] == "    summary: |":
+            lines[index + 1] = f"      {marker} {lines[index + 1].lstrip()}"
+            return "\n".join(lines)
+        if lines[index].startswith("  - id: "):
+            break
+    raise ValueError(f"event {event_id} has no block summary")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("project", type=Path, help="folder to write events.yaml and content/ into")
+    args = parser.parse_args()
+    corpus = generate(args.events, args.seed)
+    corpus.write(args.project)
+    print(f"wrote {args.events} events to {args.project}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,661 @@
+"""Scale benchmark: our site against stock Pelican and Hugo on a synthetic events.yaml.
+
+One run (`python benchmarks/scale.py`, or `invoke bench`):
+
+1. generates a valid events.yaml with N events (default 10,000; see `corpus.py`) in a
+   temporary copy of the project (pelicanconf.py, plugins/, themes/, content/pages);
+2. builds our site cold in a child process: wall time, CPU time (user + system of the
+   child and everything it waited for), peak memory, files and bytes written, largest page;
+3. edits one event's summary and rebuilds into the same output: wall time, files rewritten,
+   files whose bytes changed, and whether anything outside the pages that show that event
+   was rewritten;
+4. builds the same corpus as a stock Pelican 4.12 site (one Markdown article per event, the
+   default Python-Markdown reader, the built-in `simple` theme, a category per country, a
+   tag per law) and as a Hugo site (one content file per event, taxonomies for countries and
+   laws, minimal layouts written by this script); missing Hugo is reported and skipped;
+5. repeats our cold build at N/10;
+
+and prints one table with the ratios against the targets of the scale issue. Timings are
+figures from one machine and one run: the table names both.
+
+Peak memory is the larger of the child's `ru_maxrss` (largest single process) and the
+largest sum of proportional set sizes (PSS) sampled over the child's process tree every
+20 ms, so a build that forks workers is charged for all of them.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus as corpus_mod  # noqa: E402  (sibling module; the script runs without install)
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_DATE_EPOCH = "1713398400"  # 2024-04-18: fixed so rebuilds and clean builds compare
+
+TARGETS = {
+    "ours_vs_hugo": 1.0,
+    "ours_vs_stock": 0.25,
+    "peak_mb": 300.0,
+    "rebuild_s": 1.0,
+    "growth": 11.0,
+    "largest_page_kb": 200.0,
+}
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Run:
+    """Resource use of one child process (and the processes it waited for)."""
+
+    label: str
+    command: list[str]
+    returncode: int = 0
+    wall_s: float = 0.0
+    cpu_s: float = 0.0
+    peak_mb: float = 0.0
+    """max(ru_maxrss, sampled PSS sum of the process tree)."""
+    maxrss_mb: float = 0.0
+    tree_pss_mb: float = 0.0
+    processes: int = 1
+    """Most processes seen at once in the tree."""
+    log_tail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+def _children_map() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        # The command name may hold spaces and parentheses: fields start after the last ')'.
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    return children
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class _TreeSampler(threading.Thread):
+    """Samples the summed PSS of a process and its descendants until stopped."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kb = 0
+        self.most_processes = 1
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        if not Path("/proc/self/smaps_rollup").exists():
+            return
+        while not self._stop_event.wait(0.02):
+            tree = [self.pid]
+            children = _children_map()
+            index = 0
+            while index < len(tree):
+                tree.extend(children.get(tree[index], ()))
+                index += 1
+            self.most_processes = max(self.most_processes, len(tree))
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in tree))
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+
+def measure(label: str, command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run `command` to completion and return its wall time, CPU time and peak memory."""
+    run = Run(label=label, command=command)
+    with tempfile.TemporaryFile() as log:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        sampler = _TreeSampler(proc.pid)
+        sampler.start()
+        # wait4 gives the rusage of this child alone (including what it reaped), not of
+        # every child this script ever ran.
+        _, status, usage = os.wait4(proc.pid, 0)
+        run.wall_s = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        sampler.stop()
+        run.returncode = proc.returncode
+        run.cpu_s = usage.ru_utime + usage.ru_stime
+        run.maxrss_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
+        run.tree_pss_mb = sampler.peak_kb / 1024
+        run.peak_mb = max(run.maxrss_mb, run.tree_pss_mb)
+        run.processes = sampler.most_processes
+        log.seek(0)
+        run.log_tail = log.read().decode("utf-8", "replace")[-4000:]
+    return run
+
+
+@dataclass
+class OutputStats:
+    files: int = 0
+    pages: int = 0
+    """HTML files."""
+    bytes: int = 0
+    largest_page: str = ""
+    largest_page_bytes: int = 0
+    largest_file: str = ""
+    largest_file_bytes: int = 0
+
+
+def output_stats(output: Path) -> OutputStats:
+    stats = OutputStats()
+    for path in sorted(p for p in output.rglob("*") if p.is_file()):
+        size = path.stat().st_size
+        rel = path.relative_to(output).as_posix()
+        stats.files += 1
+        stats.bytes += size
+        if size > stats.largest_file_bytes:
+            stats.largest_file, stats.largest_file_bytes = rel, size
+        if path.suffix == ".html":
+            stats.pages += 1
+            if size > stats.largest_page_bytes:
+                stats.largest_page, stats.largest_page_bytes = rel, size
+    return stats
+
+
+def snapshot(output: Path) -> dict[str, tuple[int, int, bytes]]:
+    """relative path -> (inode, mtime_ns, bytes) of every file under `output`."""
+    files = {}
+    for path in output.rglob("*"):
+        if path.is_file():
+            st = path.stat()
+            files[path.relative_to(output).as_posix()] = (st.st_ino, st.st_mtime_ns, path.read_bytes())
+    return files
+
+
+# --------------------------------------------------------------------------- our site
+
+
+def make_project(corpus: corpus_mod.Corpus, project: Path) -> Path:
+    """A copy of this repository's site sources with the synthetic corpus as its data."""
+    project.mkdir(parents=True)
+    for name in ("pelicanconf.py", "publishconf.py"):
+        if (ROOT / name).exists():
+            shutil.copy2(ROOT / name, project / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("plugins", "themes", "schema"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, project / name, ignore=ignore)
+    corpus.write(project, pages_from=ROOT / "content" / "pages")
+    return project
+
+
+def our_build_command(project: Path, output: Path) -> list[str]:
+    return [sys.executable, "-m", "pelican", str(project / "content"), "-s", str(project / "pelicanconf.py"),
+            "-o", str(output)]
+
+
+def build_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+@dataclass
+class RebuildResult:
+    run: Run
+    event_id: str = ""
+    rewritten: int = 0
+    """Files added, removed, or written again (new inode or mtime)."""
+    changed: int = 0
+    """Files added, removed, or with different bytes."""
+    showing_event: int = 0
+    """Files that mention the edited event's id, before or after."""
+    rewritten_outside: int = 0
+    """Rewritten files that do not show the edited event."""
+    outside_examples: list[str] = field(default_factory=list)
+
+
+def rebuild_after_edit(project: Path, output: Path, corpus: corpus_mod.Corpus) -> RebuildResult:
+    event_id = corpus.event_ids[len(corpus.event_ids) // 2]
+    before = snapshot(output)
+    events = project / "events.yaml"
+    events.write_text(corpus_mod.edit_summary(corpus.events_yaml, event_id), encoding="utf-8")
+    run = measure("ours, rebuild after one edit", our_build_command(project, output), project, build_env())
+    after = snapshot(output)
+    needle = event_id.encode()
+    result = RebuildResult(run=run, event_id=event_id)
+    outside = []
+    for rel in sorted(before.keys() | after.keys()):
+        old, new = before.get(rel), after.get(rel)
+        rewritten = old is None or new is None or old[:2] != new[:2]
+        changed = old is None or new is None or old[2] != new[2]
+        shows = (old is not None and needle in old[2]) or (new is not None and needle in new[2])
+        result.rewritten += rewritten
+        result.changed += changed
+        result.showing_event += shows
+        if (rewritten or changed) and not shows:
+            outside.append(rel)
+    result.rewritten_outside = len(outside)
+    result.outside_examples = outside[:10]
+    return result
+
+
+# --------------------------------------------------------------------------- stock Pelican
+
+STOCK_CONF = """\
+AUTHOR = "Benchmark"
+SITENAME = "Stock Pelican"
+SITEURL = ""
+PATH = "content"
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+THEME = "simple"
+DEFAULT_PAGINATION = 20
+RELATIVE_URLS = True
+"""
+
+
+def write_stock_site(data: dict, site: Path) -> None:
+    """One Markdown article per event, read by Pelican's default Markdown reader."""
+    content = site / "content"
+    content.mkdir(parents=True)
+    (site / "pelicanconf.py").write_text(STOCK_CONF, encoding="utf-8")
+    countries = {code: entry["name"] for code, entry in data["countries"].items()}
+    laws = data["laws"]
+    sources = data["sources"]
+    for event in data["events"]:
+        date = _full_date(event["date"])
+        lines = [
+            f"Title: {event['title']}",
+            f"Date: {date}",
+            f"Slug: {event['id']}",
+            f"Category: {countries[event['countries'][0]]}",
+        ]
+        if event.get("laws"):
+            lines.append("Tags: " + ", ".join(laws[slug]["short_name"] for slug in event["laws"]))
+        lines += ["", event["summary"].rstrip(), "", "Sources:", ""]
+        lines += [f"- [{sources[s]['title']}]({sources[s]['url']})" for s in event["sources"]]
+        (content / f"{event['id']}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _full_date(partial: str) -> str:
+    parts = partial.split("-") + ["01", "01"]
+    return "-".join(parts[:3])
+
+
+# --------------------------------------------------------------------------- Hugo
+
+HUGO_CONFIG = """\
+baseURL = "http://localhost/"
+languageCode = "en"
+title = "Hugo"
+paginate = 20
+[taxonomies]
+  country = "countries"
+  law = "laws"
+"""
+
+HUGO_LAYOUTS = {
+    "_default/baseof.html": (
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ .Title }} | {{ .Site.Title }}</title>"
+        "</head><body><header><a href=\"{{ \"/\" | relURL }}\">{{ .Site.Title }}</a></header>"
+        "<main>{{ block \"main\" . }}{{ end }}</main></body></html>\n"
+    ),
+    "_default/single.html": (
+        "{{ define \"main\" }}<article><h1>{{ .Title }}</h1><time datetime=\"{{ .Date.Format \"2006-01-02\" }}\">"
+        "{{ .Date.Format \"2 January 2006\" }}</time>{{ .Content }}"
+        "<p>Countries: {{ range .GetTerms \"countries\" }}<a href=\"{{ .RelPermalink }}\">{{ .LinkTitle }}</a> {{ end }}</p>"
+        "<p>Laws: {{ range .GetTerms \"laws\" }}<a href=\"{{ .RelPermalink }}\">{{ .LinkTitle }}</a> {{ end }}</p>"
+        "</article>{{ end }}\n"
+    ),
+    "_default/list.html": (
+        "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ $pager := .Paginate .Pages }}"
+        "{{ range $pager.Pages }}<article><h2><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></h2>"
+        "<time>{{ .Date.Format \"2 January 2006\" }}</time>{{ .Summary }}</article>{{ end }}"
+        "{{ if $pager.HasPrev }}<a href=\"{{ $pager.Prev.URL }}\">Newer</a>{{ end }}"
+        "{{ if $pager.HasNext }}<a href=\"{{ $pager.Next.URL }}\">Older</a>{{ end }}{{ end }}\n"
+    ),
+    "_default/terms.html": (
+        "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Data.Terms.Alphabetical }}"
+        "<li><a href=\"{{ .Page.RelPermalink }}\">{{ .Page.Title }}</a> ({{ .Count }})</li>{{ end }}</ul>{{ end }}\n"
+    ),
+    "index.html": (
+        "{{ define \"main\" }}<h1>{{ .Site.Title }}</h1>"
+        "{{ $pager := .Paginate (where .Site.RegularPages \"Section\" \"events\") }}"
+        "{{ range $pager.Pages }}<article><h2><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></h2>{{ .Summary }}</article>{{ end }}"
+        "{{ if $pager.HasNext }}<a href=\"{{ $pager.Next.URL }}\">Older</a>{{ end }}{{ end }}\n"
+    ),
+}
+
+
+def write_hugo_site(data: dict, site: Path) -> None:
+    """One content file per event; countries and laws as taxonomies (a list page each)."""
+    content = site / "content" / "events"
+    content.mkdir(parents=True)
+    (site / "config.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    for rel, text in HUGO_LAYOUTS.items():
+        path = site / "layouts" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    countries = {code: entry["name"] for code, entry in data["countries"].items()}
+    sources = data["sources"]
+    for event in data["events"]:
+        front = {
+            "title": event["title"],
+            "date": _full_date(event["date"]),
+            "countries": [countries[c] for c in event["countries"]],
+            "laws": list(event.get("laws", [])),
+        }
+        lines = ["---"] + [f"{key}: {json.dumps(value)}" for key, value in front.items()] + ["---", ""]
+        lines += [event["summary"].rstrip(), "", "Sources:", ""]
+        lines += [f"- [{sources[s]['title']}]({sources[s]['url']})" for s in event["sources"]]
+        (content / f"{event['id']}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def hugo_version(hugo: str) -> str:
+    out = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()
+    return out[1].split("+")[0] if len(out) > 1 else "?"
+
+
+# --------------------------------------------------------------------------- the run
+
+
+@dataclass
+class Report:
+    events: int
+    machine: str
+    date: str
+    versions: dict[str, str]
+    ours: Run | None = None
+    ours_stats: OutputStats | None = None
+    rebuild: RebuildResult | None = None
+    stock: Run | None = None
+    stock_stats: OutputStats | None = None
+    hugo: Run | None = None
+    hugo_stats: OutputStats | None = None
+    hugo_skipped: str = ""
+    stock_skipped: str = ""
+    small: Run | None = None
+    small_events: int = 0
+    ratios: dict[str, float | None] = field(default_factory=dict)
+    met: dict[str, bool | None] = field(default_factory=dict)
+
+
+def machine_name() -> str:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{platform.node() or 'host'}: {os.cpu_count()} cores{', ' + model if model else ''}, {mem_gb:.0f} GB, {platform.system()} {platform.release()}"
+
+
+def run_benchmark(n: int, *, skip_hugo: bool, skip_stock: bool, keep: Path | None, progress) -> Report:
+    import pelican
+    import yaml
+
+    report = Report(
+        events=n,
+        machine=machine_name(),
+        date=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        versions={"python": platform.python_version(), "pelican": pelican.__version__},
+    )
+    base = Path(tempfile.mkdtemp(prefix="explainer-bench-", dir=keep))
+    try:
+        progress(f"generating {n} events")
+        corpus = corpus_mod.generate(n)
+        project = make_project(corpus, base / "ours")
+        output = base / "ours-output"
+
+        progress("building our site, cold")
+        report.ours = measure(f"ours, cold, {n} events", our_build_command(project, output), project, build_env())
+        if not report.ours.ok:
+            raise BuildFailed(report.ours)
+        report.ours_stats = output_stats(output)
+
+        progress("editing one event and rebuilding")
+        report.rebuild = rebuild_after_edit(project, output, corpus)
+        if not report.rebuild.run.ok:
+            raise BuildFailed(report.rebuild.run)
+
+        data = yaml.load(corpus.events_yaml, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        if skip_stock:
+            report.stock_skipped = "skipped (--skip-stock)"
+        else:
+            progress("building the stock Pelican site")
+            stock = base / "stock"
+            write_stock_site(data, stock)
+            report.stock = measure(
+                "stock Pelican, cold",
+                [sys.executable, "-m", "pelican", str(stock / "content"), "-s", str(stock / "pelicanconf.py"),
+                 "-o", str(stock / "output")],
+                stock,
+                build_env(),
+            )
+            if report.stock.ok:
+                report.stock_stats = output_stats(stock / "output")
+            else:
+                report.stock_skipped = "failed: " + report.stock.log_tail.strip().splitlines()[-1:][0]
+
+        hugo = shutil.which("hugo")
+        if skip_hugo:
+            report.hugo_skipped = "skipped (--skip-hugo)"
+        elif hugo is None:
+            report.hugo_skipped = "skipped: no `hugo` on PATH (Debian: apt-get install hugo)"
+        else:
+            progress("building the Hugo site")
+            report.versions["hugo"] = hugo_version(hugo)
+            site = base / "hugo"
+            write_hugo_site(data, site)
+            env = dict(os.environ, HUGO_CACHEDIR=str(base / "hugo-cache"))
+            report.hugo = measure(
+                "Hugo, cold",
+                [hugo, "--quiet", "--source", str(site), "--destination", str(site / "public")],
+                site,
+                env,
+            )
+            if report.hugo.ok:
+                report.hugo_stats = output_stats(site / "public")
+            else:
+                report.hugo_skipped = "failed: " + report.hugo.log_tail.strip()[-300:]
+
+        small_n = max(1, n // 10)
+        progress(f"building our site, cold, at {small_n} events")
+        small_project = make_project(corpus_mod.generate(small_n), base / "small")
+        report.small = measure(
+            f"ours, cold, {small_n} events",
+            our_build_command(small_project, base / "small-output"),
+            small_project,
+            build_env(),
+        )
+        report.small_events = small_n
+        if not report.small.ok:
+            raise BuildFailed(report.small)
+    finally:
+        if keep is None:
+            shutil.rmtree(base, ignore_errors=True)
+        else:
+            progress(f"kept everything in {base}")
+    compute_ratios(report)
+    return report
+
+
+class BuildFailed(RuntimeError):
+    def __init__(self, run: Run) -> None:
+        super().__init__(f"{run.label} failed with exit code {run.returncode}:\n{run.log_tail}")
+        self.run = run
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def compute_ratios(report: Report) -> None:
+    ours = report.ours.wall_s if report.ours else None
+    r = report.ratios
+    r["ours_vs_hugo"] = _ratio(ours, report.hugo.wall_s if report.hugo and report.hugo.ok else None)
+    r["ours_vs_stock"] = _ratio(ours, report.stock.wall_s if report.stock and report.stock.ok else None)
+    r["growth"] = _ratio(ours, report.small.wall_s if report.small else None)
+    m = report.met
+    m["ours_vs_hugo"] = None if r["ours_vs_hugo"] is None else r["ours_vs_hugo"] <= TARGETS["ours_vs_hugo"]
+    m["ours_vs_stock"] = None if r["ours_vs_stock"] is None else r["ours_vs_stock"] <= TARGETS["ours_vs_stock"]
+    m["growth"] = None if r["growth"] is None else r["growth"] <= TARGETS["growth"]
+    m["peak_mb"] = report.ours.peak_mb <= TARGETS["peak_mb"] if report.ours else None
+    if report.rebuild:
+        m["rebuild_s"] = report.rebuild.run.wall_s <= TARGETS["rebuild_s"] and report.rebuild.rewritten_outside == 0
+    if report.ours_stats:
+        m["largest_page_kb"] = report.ours_stats.largest_page_bytes / 1024 <= TARGETS["largest_page_kb"]
+
+
+# --------------------------------------------------------------------------- the table
+
+ROW_LABELS = (
+    "our cold build",
+    "our output",
+    "largest page",
+    "rebuild after one edit",
+    "stock Pelican cold build",
+    "Hugo cold build",
+    "our cold build at N/10",
+    "ours / Hugo",
+    "ours / stock Pelican",
+    "peak memory, ours",
+    "rebuild target",
+    "cold(N) / cold(N/10)",
+    "largest page target",
+)
+
+
+def _mb(n_bytes: int) -> str:
+    return f"{n_bytes / 2**20:.1f} MB"
+
+
+def _verdict(met: bool | None) -> str:
+    return "n/a" if met is None else ("met" if met else "NOT met")
+
+
+def _run_cell(run: Run | None, skipped: str = "") -> str:
+    if run is None or not run.ok:
+        return skipped or "failed"
+    procs = f", {run.processes} processes" if run.processes > 1 else ""
+    return f"{run.wall_s:.2f} s wall, {run.cpu_s:.2f} s CPU, {run.peak_mb:.0f} MB peak{procs}"
+
+
+def render_table(report: Report) -> str:
+    n, small = report.events, report.small_events
+    versions = ", ".join(f"{k} {v}" for k, v in report.versions.items())
+    lines = [
+        f"Scale benchmark, {n:,} events, {report.date}",
+        f"Machine: {report.machine}",
+        f"Versions: {versions}",
+        "",
+        "| figure | measured | target | verdict |",
+        "| --- | --- | --- | --- |",
+    ]
+
+    def row(label: str, measured: str, target: str = "", verdict: str = "") -> None:
+        lines.append(f"| {label} | {measured} | {target} | {verdict} |")
+
+    stats = report.ours_stats
+    row(ROW_LABELS[0], _run_cell(report.ours))
+    row(ROW_LABELS[1], f"{stats.files:,} files ({stats.pages:,} HTML pages), {_mb(stats.bytes)}" if stats else "-")
+    row(ROW_LABELS[2], f"{stats.largest_page_bytes / 1024:.1f} KB ({stats.largest_page})" if stats else "-",
+        f"<= {TARGETS['largest_page_kb']:.0f} KB", _verdict(report.met.get("largest_page_kb")))
+    rb = report.rebuild
+    if rb:
+        outside = f"; outside them: {', '.join(rb.outside_examples)}" if rb.outside_examples else ""
+        row(ROW_LABELS[3],
+            f"{rb.run.wall_s:.2f} s wall; {rb.rewritten} files rewritten, {rb.changed} with new bytes, "
+            f"{rb.showing_event} show the event, {rb.rewritten_outside} rewritten outside them{outside}")
+    else:
+        row(ROW_LABELS[3], "-")
+    stock_files = f"; {report.stock_stats.files:,} files" if report.stock_stats else ""
+    row(ROW_LABELS[4], _run_cell(report.stock, report.stock_skipped) + stock_files)
+    hugo_files = f"; {report.hugo_stats.files:,} files" if report.hugo_stats else ""
+    row(ROW_LABELS[5], _run_cell(report.hugo, report.hugo_skipped) + hugo_files)
+    row(ROW_LABELS[6], f"{small:,} events: " + _run_cell(report.small))
+
+    def ratio_cell(key: str) -> str:
+        value = report.ratios.get(key)
+        return "n/a" if value is None else f"{value:.2f}"
+
+    row(ROW_LABELS[7], ratio_cell("ours_vs_hugo"), f"<= {TARGETS['ours_vs_hugo']}", _verdict(report.met.get("ours_vs_hugo")))
+    row(ROW_LABELS[8], ratio_cell("ours_vs_stock"), f"<= {TARGETS['ours_vs_stock']}", _verdict(report.met.get("ours_vs_stock")))
+    row(ROW_LABELS[9], f"{report.ours.peak_mb:.0f} MB" if report.ours else "-", f"<= {TARGETS['peak_mb']:.0f} MB",
+        _verdict(report.met.get("peak_mb")))
+    row(ROW_LABELS[10], f"{rb.run.wall_s:.2f} s, {rb.rewritten_outside} files outside" if rb else "-",
+        f"<= {TARGETS['rebuild_s']:.0f} s, 0 outside", _verdict(report.met.get("rebuild_s")))
+    row(ROW_LABELS[11], ratio_cell("growth"), f"<= {TARGETS['growth']:.0f}", _verdict(report.met.get("growth")))
+    row(ROW_LABELS[12], f"{stats.largest_page_bytes / 1024:.1f} KB" if stats else "-",
+        f"<= {TARGETS['largest_page_kb']:.0f} KB", _verdict(report.met.get("largest_page_kb")))
+    return "\n".join(lines)
+
+
+def report_json(report: Report) -> str:
+    data = asdict(report)
+    for key in ("ours", "stock", "hugo", "small"):
+        if data.get(key):
+            data[key].pop("log_tail", None)
+    if data.get("rebuild"):
+        data["rebuild"]["run"].pop("log_tail", None)
+    return json.dumps(data, indent=2, default=str)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Scale benchmark: our site vs stock Pelican vs Hugo.")
+    parser.add_argument("--events", type=int, default=10_000, help="events in the synthetic corpus (default 10000)")
+    parser.add_argument("--skip-hugo", action="store_true", help="do not build the Hugo comparison site")
+    parser.add_argument("--skip-stock", action="store_true", help="do not build the stock Pelican comparison site")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of the table")
+    parser.add_argument("--keep", type=Path, default=None, help="build under this folder and keep everything")
+    args = parser.parse_args(argv)
+
+    def progress(message: str) -> None:
+        print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
+    try:
+        report = run_benchmark(args.events, skip_hugo=args.skip_hugo, skip_stock=args.skip_stock,
+                               keep=args.keep, progress=progress)
+    except BuildFailed as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(report_json(report) if args.json else render_table(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
