@@ -226,7 +226,7 @@ def generate(n: int = 10_000, seed: int = SEED) -> Corpus:
                 out.append(f"    signed: {q(_later(rng, parts))}")
         if rng.random() < 0.1:
             out.append(f"    date_dispute: {q('One source gives an earlier date for the vote than the official gazette.')}")
-        out.append(f"    sources: {flow(rng.sample(source_slugs, rng.randint(1, 3)))}")
+        out.append(f"    sources: {flow(rng.sample(source_slugs, min(len(source_slugs), rng.randint(1, 3))))}")
 
     out.append("")
     out.append("actors:")
@@ -305,7 +305,8 @@ def generate(n: int = 10_000, seed: int = SEED) -> Corpus:
     country_pages = {}
     for code, name in COUNTRIES:
         body = "\n".join(_summary(rng, 150, source_urls[rng.choice(source_slugs)]))
-        country_pages[code] = f"Title: {name}\nCountry: {code}\n\n{body}\n"
+        summary = _sentence(rng)
+        country_pages[code] = f"Title: {name}\nCountry: {code}\nSummary: {summary}\n\n{body}\n"
     return Corpus(n=n, events_yaml="\n".join(out), country_pages=country_pages, event_ids=event_ids)
 
 

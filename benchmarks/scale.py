@@ -39,9 +39,11 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import corpus as corpus_mod  # noqa: E402  (sibling module; the script runs without install)
+if __package__:
+    from . import corpus as corpus_mod
+else:  # run as a script: `python benchmarks/scale.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import corpus as corpus_mod  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DATE_EPOCH = "1713398400"  # 2024-04-18: fixed so rebuilds and clean builds compare
