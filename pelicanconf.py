@@ -1,0 +1,68 @@
+"""Pelican settings for local builds: `pelican content -s pelicanconf.py` (or plain `pelican`).
+
+Almost everything on the site comes from our plugin (plugins/explainer) and theme
+(themes/explainer); Pelican itself only reads content/pages and copies the theme's static
+files, so its blog machinery (articles, tags, categories, authors, archives, feeds) is off.
+"""
+from __future__ import annotations
+
+import os
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+SITENAME = "TikTok restrictions explained"
+SITEURL = ""  # root-relative links ("/timeline/") for local builds and `pelican --listen`
+RELATIVE_URLS = False
+DEFAULT_LANG = "en"
+TIMEZONE = "UTC"
+
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "themes/explainer"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["explainer"]
+
+# Our plugin's inputs.
+EXPLAINER_EVENTS = os.path.join(_HERE, "events.yaml")
+EXPLAINER_YAML_SCHEMA = os.path.join(_HERE, "schema", "events.schema.json")
+EXPLAINER_COUNTRIES_DIR = os.path.join(_HERE, "content", "countries")
+
+# Every template escapes by default; HTML from Markdown arrives as Markup from
+# explainer.markdown, the only place that marks HTML safe.
+JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "extensions": []}
+
+# content/pages only (about, how to cite, ...), at pretty URLs.
+ARTICLE_PATHS: list[str] = []
+PAGE_PATHS = ["pages"]
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+PAGE_LANG_URL = "{lang}/{slug}/"
+PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
+DRAFT_PAGE_URL = ""
+DRAFT_PAGE_SAVE_AS = ""
+STATIC_PATHS: list[str] = []
+THEME_STATIC_DIR = "theme"
+THEME_STATIC_PATHS = ["static"]
+IGNORE_FILES = ["**/.*", "countries"]  # content/countries/*.md are read by our plugin
+
+# Nothing of Pelican's blog output.
+DIRECT_TEMPLATES: list[str] = []
+PAGINATED_TEMPLATES: dict[str, None] = {}
+ARTICLE_SAVE_AS = ARTICLE_LANG_SAVE_AS = DRAFT_SAVE_AS = DRAFT_LANG_SAVE_AS = ""
+CATEGORY_SAVE_AS = TAG_SAVE_AS = AUTHOR_SAVE_AS = ""
+ARCHIVES_SAVE_AS = AUTHORS_SAVE_AS = CATEGORIES_SAVE_AS = TAGS_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TAG_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+
+# Reproducible output: no caches that could make a build depend on the previous one.
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+DELETE_OUTPUT_DIRECTORY = False  # our plugin publishes atomically and removes stale files

@@ -1,0 +1,121 @@
+"""The data files: events as JSON and CSV, the JSON Schema of events.json, and events.yaml itself.
+
+events.json is the public, stable form of the data for reuse: dates as written (a year, a
+month or a day), summaries as Markdown source, references by slug plus the source addresses.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from .model import Dataset, Event
+
+SCHEMA_ID = "events.schema.json"
+
+
+def event_record(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "date": event.date.iso,
+        "end_date": event.end_date.iso if event.end_date else None,
+        "date_note": event.date_note.en if event.date_note else None,
+        "date_dispute": event.date_dispute.en if event.date_dispute else None,
+        "countries": [country.code for country in event.countries],
+        "kind": event.kind.value,
+        "title": event.title.en,
+        "summary": event.summary.en,
+        "laws": [law.slug for law in event.laws],
+        "actors": [actor.slug for actor in event.actors],
+        "sources": [
+            {"id": source.slug, "title": source.title.en, "publisher": source.publisher.en, "url": source.url}
+            for source in event.sources
+        ],
+        "tiktok_status": {change.country.code: change.status.value for change in event.tiktok_status},
+    }
+
+
+def events_json(dataset: Dataset) -> str:
+    document = {"$schema": SCHEMA_ID, "events": [event_record(event) for event in dataset.events]}
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+CSV_COLUMNS = ("id", "date", "end_date", "countries", "kind", "title", "summary", "laws", "actors",
+               "source_urls", "date_dispute")
+
+
+def events_csv(dataset: Dataset) -> str:
+    """One row per event; list fields joined with ' ' (slugs and URLs contain no spaces)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for event in dataset.events:
+        record = event_record(event)
+        writer.writerow([
+            record["id"], record["date"], record["end_date"] or "", " ".join(record["countries"]),
+            record["kind"], record["title"], record["summary"], " ".join(record["laws"]),
+            " ".join(record["actors"]), " ".join(source["url"] for source in record["sources"]),
+            record["date_dispute"] or "",
+        ])
+    return out.getvalue()
+
+
+_DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+         "description": "YYYY, YYYY-MM or YYYY-MM-DD: the precision the sources give"}
+_SLUGS = {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}}
+
+
+def events_json_schema() -> dict[str, Any]:
+    """JSON Schema (2020-12) of events.json."""
+    from .vocab import EventKind, TikTokStatus
+
+    nullable_text = {"type": ["string", "null"]}
+    event = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "date", "end_date", "date_note", "date_dispute", "countries", "kind", "title",
+                     "summary", "laws", "actors", "sources", "tiktok_status"],
+        "properties": {
+            "id": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+                   "description": "Stable slug; the event's page is events/<id>/"},
+            "date": _DATE,
+            "end_date": {"oneOf": [_DATE, {"type": "null"}]},
+            "date_note": nullable_text,
+            "date_dispute": {**nullable_text, "description": "Set when sources disagree on the date"},
+            "countries": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "^[A-Z]{2}$"}},
+            "kind": {"enum": [kind.value for kind in EventKind]},
+            "title": {"type": "string"},
+            "summary": {"type": "string", "description": "Markdown (CommonMark)"},
+            "laws": _SLUGS,
+            "actors": _SLUGS,
+            "sources": {
+                "type": "array", "minItems": 1,
+                "items": {
+                    "type": "object", "additionalProperties": False,
+                    "required": ["id", "title", "publisher", "url"],
+                    "properties": {"id": {"type": "string"}, "title": {"type": "string"},
+                                   "publisher": {"type": "string"},
+                                   "url": {"type": "string", "format": "uri", "pattern": "^https?://"}},
+                },
+            },
+            "tiktok_status": {
+                "type": "object",
+                "propertyNames": {"pattern": "^[A-Z]{2}$"},
+                "additionalProperties": {"enum": [status.value for status in TikTokStatus]},
+            },
+        },
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "Events of the TikTok restrictions explainer",
+        "type": "object",
+        "required": ["events"],
+        "properties": {"$schema": {"type": "string"}, "events": {"type": "array", "items": event}},
+        "additionalProperties": False,
+    }
+
+
+def schema_text() -> str:
+    return json.dumps(events_json_schema(), ensure_ascii=False, indent=1) + "\n"

@@ -1,0 +1,69 @@
+"""Atom feeds of events: one for the whole site, one per country.
+
+Written with feedgenerator (a Pelican dependency), which escapes XML. Entries are newest
+first and dated by the event's first possible day; a feed's <updated> is SOURCE_DATE_EPOCH
+when set, else its newest event's date, so two builds of the same data are identical.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from typing import Iterable
+
+from feedgenerator import Atom1Feed
+
+from . import urls
+from .markdown import render
+from .model import Event
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def build_date() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH as a UTC datetime (reproducible-builds.org), or None when unset."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    return dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc)
+
+
+class _ReproducibleAtomFeed(Atom1Feed):
+    """An Atom feed whose <updated> never comes from the clock."""
+
+    def latest_post_date(self) -> dt.datetime:
+        fixed = build_date()
+        if fixed is not None:
+            return fixed
+        # Without items feedgenerator would fall back to the clock; the epoch is stable.
+        return super().latest_post_date() if self.items else _EPOCH
+
+
+def _event_datetime(event: Event) -> dt.datetime:
+    return dt.datetime.combine(event.date.first_day(), dt.time(), tzinfo=dt.timezone.utc)
+
+
+def atom_feed(title: str, feed_path: str, page_path: str, siteurl: str, events: Iterable[Event]) -> str:
+    """The Atom document for `events` (any order; written newest first)."""
+    feed = _ReproducibleAtomFeed(
+        title=title,
+        link=f"{siteurl}/{page_path}",
+        description=title,
+        feed_url=f"{siteurl}/{feed_path}",
+        feed_guid=f"{siteurl}/{feed_path}",
+        language="en",
+    )
+    for event in sorted(events, key=lambda e: (e.date.sort_key, e.id), reverse=True):
+        when = _event_datetime(event)
+        feed.add_item(
+            title=event.title.en,
+            link=f"{siteurl}/{urls.event(event)}",
+            description=str(render(event.summary.en)),
+            unique_id=f"{siteurl}/{urls.event(event)}",
+            pubdate=when,
+            updateddate=when,
+            categories=[event.kind.label, *(country.name.en for country in event.countries)],
+        )
+    out = io.StringIO()
+    feed.write(out, "utf-8")
+    return out.getvalue()

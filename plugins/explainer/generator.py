@@ -1,0 +1,157 @@
+"""The Pelican generator that turns events.yaml into the explainer's pages, feeds and data files.
+
+Order of work: the data is loaded and validated when the generator is created, before any
+generator reads or writes anything, so a bad events.yaml stops the build at once with its
+`events.yaml:LINE:COL: message` lines; then `generate_context` derives the site context once,
+and `generate_output` renders every page with templates compiled once per build.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+from pelican.generators import Generator
+
+from . import data_export, feeds, seo, urls
+from .markdown import plain_text, render, trusted_page_html
+from .model import Dataset
+from .pages import PageSpec, all_pages
+from .reader import split_metadata
+from .site_context import SiteContext, build_site_context
+
+logger = logging.getLogger(__name__)
+
+
+def load_events(settings: dict[str, Any]) -> Dataset:
+    """The Dataset to build from: EXPLAINER_DATASET if given (tests), else events.yaml loaded."""
+    given = settings.get("EXPLAINER_DATASET")
+    if given is not None:
+        return given
+    from .load import load_dataset
+    from .problems import EventsFileError
+
+    path = Path(settings["EXPLAINER_EVENTS"])
+    try:
+        return load_dataset(path)
+    except EventsFileError as error:
+        # Print the problems plainly (one per line, editor-clickable) before Pelican logs
+        # the exception; the exception makes `pelican` exit non-zero with no site written.
+        for problem in error.problems:
+            print(str(problem), file=sys.stderr)
+        raise
+
+
+def read_country_summaries(folder: Path, codes: list[str]) -> dict[str, Markup]:
+    """content/countries/<code>.md for each country that has one, rendered."""
+    summaries: dict[str, Markup] = {}
+    for code in codes:
+        path = folder / f"{code.lower()}.md"
+        if path.is_file():
+            _metadata, body = split_metadata(path.read_text(encoding="utf-8"))
+            summaries[code] = render(body)
+    return summaries
+
+
+def install_template_helpers(generator: Any) -> None:
+    """`generator_init` receiver: helpers every template may use, in every generator's env.
+
+    Pelican's own page generator renders content/pages with our base.html, so the helpers
+    are installed there too, not only in ExplainerGenerator.
+    """
+    # SITEURL as a global (not only a render variable) lets macros imported without
+    # context build links, so Jinja can cache those imported modules.
+    generator.env.globals.update(
+        urls=urls, page_html=trusted_page_html, markdown=render, SITEURL=generator.settings["SITEURL"]
+    )
+    generator.env.filters.update(plain=plain_text)
+
+
+class ExplainerGenerator(Generator):
+    """Writes the explainer pages, feeds, data files, sitemap, robots.txt and 404 page."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.dataset = load_events(self.settings)
+        self.site: SiteContext | None = None
+        self._written: set[str] = set()
+
+    def generate_context(self) -> None:
+        folder = Path(self.settings.get("EXPLAINER_COUNTRIES_DIR") or Path(self.path) / "countries")
+        summaries = read_country_summaries(folder, list(self.dataset.countries))
+        self.site = build_site_context(self.dataset, summaries)
+        self.env.filters["path"] = self.site.path
+        self.context["explainer"] = self.site
+
+    def generate_output(self, writer: Any) -> None:
+        del writer  # we write our own files; Pelican's Writer re-reads settings per page
+        assert self.site is not None
+        siteurl = self.settings["SITEURL"]
+        sitename = self.settings["SITENAME"]
+        common = {
+            "SITEURL": siteurl,
+            "SITENAME": sitename,
+            "DEFAULT_LANG": self.settings.get("DEFAULT_LANG", "en"),
+            "site": self.site,
+        }
+        paths: list[str] = []
+        for spec in all_pages(self.site, siteurl, sitename):
+            self._write(urls.to_file(spec.path), self._render(spec, common))
+            if spec.path != urls.NOT_FOUND:
+                paths.append(spec.path)
+        for page in self.context.get("pages", ()):
+            paths.append(page.url)
+        self._write_feeds(siteurl, sitename)
+        self._write_data()
+        self._write(urls.SITEMAP, seo.sitemap_xml(siteurl, paths))
+        self._write(urls.ROBOTS, seo.robots_txt(siteurl))
+
+    def _render(self, spec: PageSpec, common: dict[str, Any]) -> str:
+        template = self.get_template(spec.template.removesuffix(".html"))
+        return template.render(
+            common,
+            page_path=spec.path,
+            page_title=spec.title,
+            page_description=spec.description,
+            og_type=spec.og_type,
+            jsonld=spec.jsonld,
+            **spec.variables,
+        )
+
+    def _write_feeds(self, siteurl: str, sitename: str) -> None:
+        data = self.dataset
+        self._write(urls.FEED_ALL, feeds.atom_feed(f"{sitename}: all events", urls.FEED_ALL, urls.TIMELINE,
+                                                   siteurl, data.events))
+        assert self.site is not None
+        for code, country in data.countries.items():
+            self._write(urls.feed(country), feeds.atom_feed(
+                f"{sitename}: {country.name.en}", urls.feed(country), urls.country(country), siteurl,
+                self.site.events_of_country.get(code, ())))
+
+    def _write_data(self) -> None:
+        self._write(urls.DATA_JSON, data_export.events_json(self.dataset))
+        self._write(urls.DATA_CSV, data_export.events_csv(self.dataset))
+        self._write(urls.DATA_SCHEMA, data_export.schema_text())
+        events_file = self.settings.get("EXPLAINER_EVENTS")
+        if events_file and Path(events_file).is_file():
+            self._write(urls.DATA_YAML, Path(events_file).read_text(encoding="utf-8"))
+        schema = self.settings.get("EXPLAINER_YAML_SCHEMA")
+        if schema and Path(schema).is_file():
+            # Re-serialise so that a malformed schema fails the build instead of being published.
+            text = json.dumps(json.loads(Path(schema).read_text(encoding="utf-8")), ensure_ascii=False, indent=1)
+            self._write(urls.DATA_YAML_SCHEMA, text + "\n")
+
+    def _write(self, relative: str, text: str) -> None:
+        if relative in self._written:
+            raise RuntimeError(f"two outputs would be written to {relative}")
+        self._written.add(relative)
+        target = Path(self.output_path) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
+def get_generators(_pelican: Any) -> type[ExplainerGenerator]:
+    return ExplainerGenerator

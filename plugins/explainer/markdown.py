@@ -1,0 +1,98 @@
+"""Markdown to HTML for the whole site: content/*.md pages and the Markdown fields of events.yaml.
+
+One renderer, one configuration, one cache. CommonMark with tables and strikethrough, raw HTML
+off (it is escaped, not passed through), and links restricted to http, https, mailto and
+relative addresses. `render` returns `Markup`: this module is the only place in the project
+that declares a string of HTML safe for the autoescaping templates.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+"""Schemes a link may use; anything else (javascript:, data:, vbscript:, file: ...) is refused."""
+
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+
+
+def _strip_invisible(url: str) -> str:
+    # Browsers ignore ASCII whitespace and control characters inside a scheme
+    # ("java\tscript:"), so we drop every whitespace, control and format character
+    # (zero-width space and friends) before reading the scheme.
+    return "".join(
+        ch for ch in url if not (ch.isspace() or unicodedata.category(ch) in {"Cc", "Cf", "Zs"})
+    )
+
+
+def is_safe_link(url: str) -> bool:
+    """True for http(s), mailto and relative links; False for every other scheme."""
+    # markdown-it hands us a percent-encoded address; decode it (twice, against
+    # double encoding) so that "java%09script:" is read as the browser would.
+    decoded = unquote(unquote(url))
+    cleaned = _strip_invisible(decoded).lower()
+    if cleaned.startswith("//"):
+        return True  # protocol-relative: same scheme as the page
+    match = _SCHEME.match(cleaned)
+    if match is None:
+        # No scheme before the first '/', '?' or '#': a relative link, unless a
+        # colon hides before those characters (then it is an unknown scheme).
+        head = re.split(r"[/?#]", cleaned, maxsplit=1)[0]
+        return ":" not in head
+    return match.group(1) in ALLOWED_SCHEMES
+
+
+def _make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    # markdown-it calls `self.validateLink(url)`; an instance attribute replaces the
+    # default check (which only refuses a short list of schemes) with our allowlist.
+    md.validateLink = is_safe_link  # type: ignore[method-assign]
+    return md
+
+
+_PARSER = _make_parser()
+
+
+@lru_cache(maxsize=None)
+def render(text: str) -> Markup:
+    """Render Markdown to safe HTML; each distinct text is rendered once per process."""
+    return Markup(_PARSER.render(text))
+
+
+def trusted_page_html(html: str) -> Markup:
+    """Mark the body of a content/ page as safe.
+
+    Pelican stores a page's body as a plain string after it went through `render` (our reader)
+    and Pelican's own intrasite-link substitution, which only rewrites addresses; templates
+    call this instead of `|safe` so that trust is declared in this module alone.
+    """
+    return Markup(html)
+
+
+@lru_cache(maxsize=None)
+def plain_text(text: str, limit: int = 200) -> str:
+    """The words of a Markdown text without markup, cut at a word near `limit` characters.
+
+    For meta descriptions and feed titles, where HTML is not allowed; the result is an
+    ordinary string that templates escape.
+    """
+    words: list[str] = []
+    for token in _PARSER.parse(text):
+        for child in token.children or ():
+            if child.type in {"text", "code_inline"}:
+                words.append(child.content)
+            elif child.type in {"softbreak", "hardbreak"}:
+                words.append(" ")
+        if token.type in {"paragraph_close", "heading_close"}:
+            words.append(" ")
+    flat = " ".join("".join(words).split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0]
+    return f"{cut}…"

@@ -1,0 +1,118 @@
+"""Atomic output: build into a staging folder, publish to OUTPUT_PATH only when the build succeeded.
+
+Pelican writes wherever `Pelican.output_path` points. On `initialized` we wrap the
+instance's `run` so that every run (also each run of `pelican --autoreload`) renders into a
+fresh `.output-staging-XXXX` folder beside OUTPUT_PATH, on the same file system. After a run
+that raised nothing, `publish` syncs staging into OUTPUT_PATH: unchanged files are left alone
+(compared byte for byte, so their mtime and inode stay), new and changed files are moved in
+with os.replace (atomic per file), files that the build did not produce are removed. A run
+that raises leaves OUTPUT_PATH as it was and deletes its staging folder.
+
+Publishing happens after `run` returns rather than in a `finalized` receiver so that every
+other plugin's `finalized` receiver has finished writing into staging first.
+"""
+from __future__ import annotations
+
+import filecmp
+import logging
+import os
+import shutil
+import tempfile
+from functools import wraps
+from pathlib import Path
+from typing import Any, Callable
+
+logger = logging.getLogger(__name__)
+
+STAGING_PREFIX = ".output-staging-"
+
+
+def remove_stale_staging(output_path: Path) -> None:
+    """Delete staging folders left by a build that was killed before it could clean up."""
+    parent = output_path.parent
+    if not parent.is_dir():
+        return
+    for stale in parent.glob(f"{STAGING_PREFIX}*"):
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def new_staging(output_path: Path) -> Path:
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output_path.parent))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return a.stat().st_size == b.stat().st_size and filecmp.cmp(a, b, shallow=False)
+
+
+def publish(staging: Path, output_path: Path, keep: frozenset[str] = frozenset()) -> tuple[int, int]:
+    """Make OUTPUT_PATH equal to staging; return (files written, files removed).
+
+    `keep` names top-level entries of OUTPUT_PATH to leave alone (Pelican's OUTPUT_RETENTION,
+    e.g. a .git folder in a gh-pages checkout).
+    """
+    output_path.mkdir(parents=True, exist_ok=True)
+    written = removed = 0
+    produced: set[Path] = set()
+    for folder, dirs, files in os.walk(staging):
+        dirs.sort()
+        rel_folder = Path(folder).relative_to(staging)
+        target_folder = output_path / rel_folder
+        if target_folder.exists() and not target_folder.is_dir():
+            target_folder.unlink()
+        target_folder.mkdir(parents=True, exist_ok=True)
+        produced.add(rel_folder)
+        for name in sorted(files):
+            rel = rel_folder / name
+            produced.add(rel)
+            source, target = staging / rel, output_path / rel
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            elif target.is_file() and _same_file(source, target):
+                continue
+            # Same file system as OUTPUT_PATH, so this rename is atomic: a reader of the
+            # old site sees either the old or the new file, never half of one.
+            os.replace(source, target)
+            written += 1
+    # Remove what this build did not produce, deepest first so folders empty out.
+    for folder, dirs, files in os.walk(output_path, topdown=False):
+        rel_folder = Path(folder).relative_to(output_path)
+        if rel_folder.parts and rel_folder.parts[0] in keep:
+            continue
+        for name in files:
+            rel = rel_folder / name
+            if rel not in produced and not (len(rel.parts) == 1 and name in keep):
+                (output_path / rel).unlink()
+                removed += 1
+        for name in dirs:
+            rel = rel_folder / name
+            if rel not in produced and not (len(rel.parts) == 1 and name in keep):
+                path = output_path / rel
+                if path.is_symlink():
+                    path.unlink()
+                else:
+                    shutil.rmtree(path)
+    return written, removed
+
+
+def install(pelican: Any) -> None:
+    """`initialized` receiver: make this Pelican instance build atomically."""
+    output_path = Path(pelican.output_path).resolve()
+    keep = frozenset(pelican.settings.get("OUTPUT_RETENTION") or ())
+    original_run: Callable[[], None] = pelican.run
+
+    @wraps(original_run)
+    def run_atomically() -> None:
+        remove_stale_staging(output_path)
+        staging = new_staging(output_path)
+        pelican.output_path = str(staging)
+        try:
+            original_run()
+            written, removed = publish(staging, output_path, keep)
+            logger.info("Published to %s: %d files written, %d removed", output_path, written, removed)
+        finally:
+            pelican.output_path = str(output_path)
+            shutil.rmtree(staging, ignore_errors=True)
+
+    pelican.run = run_atomically

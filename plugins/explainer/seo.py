@@ -1,0 +1,108 @@
+"""What search engines and link previews read: JSON-LD objects, the sitemap and robots.txt.
+
+Open Graph and Twitter meta are written by base.html from each page's title and description;
+this module builds the structured data that does not fit in a template.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable
+from xml.sax.saxutils import escape
+
+from . import urls
+from .markdown import plain_text
+from .model import Actor, Event, Law
+from .vocab import ActorKind
+
+if TYPE_CHECKING:
+    from .site_context import SiteContext
+
+
+def absolute(siteurl: str, path: str) -> str:
+    return f"{siteurl}/{path}"
+
+
+def website_jsonld(siteurl: str, sitename: str, description: str) -> dict[str, Any]:
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": sitename,
+        "description": description,
+        "url": absolute(siteurl, urls.HOME),
+    }
+
+
+def event_jsonld(event: Event, siteurl: str, site: SiteContext) -> dict[str, Any]:
+    """An event page as a schema.org NewsArticle.
+
+    Why NewsArticle and not Event: schema.org's Event describes something people attend
+    (a concert, a meeting) with a location and tickets; an order or a law is not that. The
+    page is a short, sourced report of something that happened, which is what NewsArticle
+    describes; `temporalCoverage` carries the date at its true precision, `citation` the
+    sources and `about` the countries. There is no datePublished: the site does not record
+    when a page was written, and inventing a build date would break reproducible builds.
+    """
+    return {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": event.title.en,
+        "description": plain_text(event.summary.en),
+        "url": absolute(siteurl, urls.event(event)),
+        "temporalCoverage": event.date.iso if event.end_date is None else f"{event.date.iso}/{event.end_date.iso}",
+        "about": [{"@type": "Country", "name": country.name.en} for country in event.countries],
+        "mentions": [_actor_thing(actor, siteurl) for actor in event.actors],
+        "citation": [
+            {"@type": "CreativeWork", "name": source.title.en, "url": source.url,
+             "publisher": {"@type": "Organization", "name": source.publisher.en}}
+            for source in event.sources
+        ],
+        "isPartOf": {"@type": "WebSite", "url": absolute(siteurl, urls.HOME)},
+    }
+
+
+def law_jsonld(law: Law, siteurl: str) -> dict[str, Any]:
+    """A law as schema.org Legislation (its official name, jurisdiction and date)."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Legislation",
+        "name": law.official_name.en,
+        "alternateName": law.short_name.en,
+        "legislationJurisdiction": law.country.name.en,
+        "url": absolute(siteurl, urls.law(law)),
+        "citation": [source.url for source in law.sources],
+    }
+    dated = law.signed or law.passed or law.in_force
+    if dated is not None:
+        data["legislationDate"] = dated.iso
+    return data
+
+
+def _actor_thing(actor: Actor, siteurl: str) -> dict[str, Any]:
+    kind = {
+        ActorKind.PERSON: "Person",
+        ActorKind.AUTHORITY: "GovernmentOrganization",
+    }.get(actor.kind, "Organization")
+    return {"@type": kind, "name": actor.name.en, "url": absolute(siteurl, urls.actor(actor))}
+
+
+def actor_jsonld(actor: Actor, siteurl: str) -> dict[str, Any]:
+    data = {"@context": "https://schema.org", **_actor_thing(actor, siteurl)}
+    data["description"] = actor.role.en
+    return data
+
+
+def sitemap_xml(siteurl: str, paths: Iterable[str]) -> str:
+    """sitemap.xml listing every page path once, sorted so the file is stable."""
+    lines = ['<?xml version="1.0" encoding="utf-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path in sorted(set(paths)):
+        lines.append(f"<url><loc>{escape(absolute(siteurl, path))}</loc></url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def robots_txt(siteurl: str) -> str:
+    # A sitemap address must be absolute; for a local build (SITEURL '') we leave it out.
+    sitemap = f"Sitemap: {absolute(siteurl, urls.SITEMAP)}\n" if siteurl.startswith("http") else ""
+    return f"User-agent: *\nAllow: /\n{sitemap}"
+
+

@@ -1,0 +1,368 @@
+"""Everything the templates show, computed once from the typed model.
+
+Templates only present: statuses, reverse indexes (a law's events, a country's actors),
+grouping by year and month and pagination are all derived here, in one linear pass over
+the events, so the cost grows with the data and not with its square.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, TypeVar
+
+from markupsafe import Markup
+
+from . import urls
+from .dates import MONTHS, PartialDate
+from .model import Actor, Country, Dataset, Event, Law, Quote, Source
+from .vocab import EventKind, TikTokStatus
+
+EVENTS_PER_PAGE = 100
+"""Longest event listing on one page; longer listings continue on numbered pages."""
+SOURCES_PER_PAGE = 100
+LATEST_ON_HOME = 5
+LATEST_ON_COUNTRY = 20
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class CountryStatus:
+    """TikTok's current status in a country: the status set by the latest event that set one."""
+
+    country: Country
+    status: TikTokStatus | None
+    """None when no event recorded a status."""
+    since: PartialDate | None
+    event: Event | None
+    """The event that set the status."""
+
+
+@dataclass(frozen=True, slots=True)
+class MonthGroup:
+    """Events of one month (or of a year, for events dated only to the year)."""
+
+    heading: str
+    """'April 2024', or '2021, month not known'."""
+    anchor: str
+    """'2024-04' or '2021': fragment id of the heading."""
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class YearGroup:
+    year: int
+    months: tuple[MonthGroup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    """A link to another page of a paginated listing."""
+
+    number: int
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventListing:
+    """One page of a timeline (a year, a country or a kind), grouped by year and month."""
+
+    path: str
+    title: str
+    intro: str
+    years: tuple[YearGroup, ...]
+    number: int
+    pages: tuple[PageLink, ...]
+    """All pages of this listing, for the page navigation; one entry means no pagination."""
+    count: int
+    """Events in the whole listing, not only this page."""
+
+    @property
+    def previous(self) -> PageLink | None:
+        return self.pages[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> PageLink | None:
+        return self.pages[self.number] if self.number < len(self.pages) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A source together with what cites it (for the bibliography)."""
+
+    source: Source
+    events: tuple[Event, ...]
+    laws: tuple[Law, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePage:
+    path: str
+    number: int
+    pages: tuple[PageLink, ...]
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class YearSummary:
+    year: int
+    count: int
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class SiteContext:
+    """The derived views of one Dataset; built by `build_site_context`."""
+
+    dataset: Dataset
+    statuses: tuple[CountryStatus, ...]
+    status_of: dict[str, CountryStatus]
+    status_history: dict[str, tuple[tuple[Event, TikTokStatus], ...]]
+    """Per country code: every status change, oldest first."""
+    latest_events: tuple[Event, ...]
+    """Newest first, for the home page."""
+    events_of_country: dict[str, tuple[Event, ...]]
+    events_of_law: dict[str, tuple[Event, ...]]
+    events_of_actor: dict[str, tuple[Event, ...]]
+    events_of_kind: dict[EventKind, tuple[Event, ...]]
+    quotes_of_actor: dict[str, tuple[tuple[Event, Quote], ...]]
+    laws_of_country: dict[str, tuple[Law, ...]]
+    """Alphabetical by short name."""
+    actors_of_country: dict[str, tuple[Actor, ...]]
+    laws_by_country: tuple[tuple[Country, tuple[Law, ...]], ...]
+    """The glossary: countries in file order, each with its laws, alphabetical."""
+    actors_sorted: tuple[Actor, ...]
+    kinds_used: tuple[tuple[EventKind, int], ...]
+    years: tuple[YearSummary, ...]
+    """Oldest first."""
+    timeline_pages: tuple[EventListing, ...]
+    country_timelines: dict[str, tuple[EventListing, ...]]
+    kind_timelines: dict[EventKind, tuple[EventListing, ...]]
+    source_pages: tuple[SourcePage, ...]
+    source_paths: dict[str, str]
+    """Source slug -> 'sources/N/#slug', the bibliography entry."""
+    country_summaries: dict[str, Markup] = field(default_factory=dict)
+
+    def path(self, item: Event | Country | Law | Actor | Source) -> str:
+        """Path of an object's page (or bibliography entry); the `path` template filter."""
+        if isinstance(item, Source):
+            return self.source_paths[item.slug]
+        return urls.of(item)
+
+
+def _freeze(groups: dict[str, list[T]]) -> dict[str, tuple[T, ...]]:
+    return {key: tuple(values) for key, values in groups.items()}
+
+
+def _chunks(items: tuple[T, ...], size: int) -> list[tuple[T, ...]]:
+    return [items[start:start + size] for start in range(0, len(items), size)] or [()]
+
+
+def group_by_year_and_month(events: Iterable[Event]) -> tuple[YearGroup, ...]:
+    """Consecutive events (already in timeline order) grouped into years, then months."""
+    years: list[YearGroup] = []
+    current_year: int | None = None
+    months: list[MonthGroup] = []
+    bucket: list[Event] = []
+    bucket_key: tuple[int, int | None] | None = None
+
+    def close_month() -> None:
+        if bucket_key is not None and bucket:
+            year, month = bucket_key
+            if month is None:
+                heading, anchor = f"{year}, month not known", f"y{year}"
+            else:
+                heading, anchor = f"{MONTHS['en'][month - 1]} {year}", f"m{year}-{month:02d}"
+            months.append(MonthGroup(heading, anchor, tuple(bucket)))
+
+    for event in events:
+        key = (event.date.year, event.date.month)
+        if key != bucket_key:
+            close_month()
+            bucket = []
+            if key[0] != current_year:
+                if current_year is not None:
+                    years.append(YearGroup(current_year, tuple(months)))
+                months = []
+                current_year = key[0]
+            bucket_key = key
+        bucket.append(event)
+    close_month()
+    if current_year is not None:
+        years.append(YearGroup(current_year, tuple(months)))
+    return tuple(years)
+
+
+def paginate_events(
+    base: str, title: str, intro: str, events: tuple[Event, ...]
+) -> tuple[EventListing, ...]:
+    """Split a listing into pages of EVENTS_PER_PAGE, each grouped by year and month."""
+    chunks = _chunks(events, EVENTS_PER_PAGE)
+    pages = tuple(PageLink(number, urls.numbered(base, number)) for number in range(1, len(chunks) + 1))
+    return tuple(
+        EventListing(
+            path=link.path,
+            title=title if link.number == 1 else f"{title} (page {link.number})",
+            intro=intro,
+            years=group_by_year_and_month(chunk),
+            number=link.number,
+            pages=pages,
+            count=len(events),
+        )
+        for link, chunk in zip(pages, chunks)
+    )
+
+
+def _current_statuses(
+    dataset: Dataset,
+) -> tuple[dict[str, CountryStatus], dict[str, tuple[tuple[Event, TikTokStatus], ...]]]:
+    history: dict[str, list[tuple[Event, TikTokStatus]]] = defaultdict(list)
+    # Events are oldest first, so the last change seen for a country is its current status.
+    for event in dataset.events:
+        for change in event.tiktok_status:
+            history[change.country.code].append((event, change.status))
+    status_of: dict[str, CountryStatus] = {}
+    for code, country in dataset.countries.items():
+        changes = history.get(code)
+        if changes:
+            event, status = changes[-1]
+            status_of[code] = CountryStatus(country, status, event.date, event)
+        else:
+            status_of[code] = CountryStatus(country, None, None, None)
+    return status_of, _freeze(history)
+
+
+def _by_name(key: Callable[[T], str]) -> Callable[[T], tuple[str, str]]:
+    return lambda item: (key(item).casefold(), key(item))
+
+
+def build_site_context(
+    dataset: Dataset, country_summaries: dict[str, Markup] | None = None
+) -> SiteContext:
+    """Derive every view the pages need; linear in the number of events and references."""
+    events = dataset.events
+    status_of, status_history = _current_statuses(dataset)
+
+    of_country: dict[str, list[Event]] = defaultdict(list)
+    of_law: dict[str, list[Event]] = defaultdict(list)
+    of_actor: dict[str, list[Event]] = defaultdict(list)
+    of_source: dict[str, list[Event]] = defaultdict(list)
+    of_kind: dict[EventKind, list[Event]] = defaultdict(list)
+    of_year: dict[int, list[Event]] = defaultdict(list)
+    quotes: dict[str, list[tuple[Event, Quote]]] = defaultdict(list)
+    for event in events:
+        for country in event.countries:
+            of_country[country.code].append(event)
+        for law in event.laws:
+            of_law[law.slug].append(event)
+        # An actor "appears" in an event when listed or quoted; count each event once.
+        seen_actors = {actor.slug for actor in event.actors}
+        for actor in event.actors:
+            of_actor[actor.slug].append(event)
+        for quote in event.quotes:
+            quotes[quote.by.slug].append((event, quote))
+            if quote.by.slug not in seen_actors:
+                seen_actors.add(quote.by.slug)
+                of_actor[quote.by.slug].append(event)
+        seen_sources: set[str] = set()
+        for source in (*event.sources, *(quote.source for quote in event.quotes)):
+            if source.slug not in seen_sources:
+                seen_sources.add(source.slug)
+                of_source[source.slug].append(event)
+        of_kind[event.kind].append(event)
+        of_year[event.date.year].append(event)
+
+    laws_of_source: dict[str, list[Law]] = defaultdict(list)
+    laws_of_country: dict[str, list[Law]] = defaultdict(list)
+    for law in sorted(dataset.laws.values(), key=_by_name(lambda law: law.short_name.en)):
+        laws_of_country[law.country.code].append(law)
+        for source in law.sources:
+            laws_of_source[source.slug].append(law)
+
+    actors_sorted = tuple(sorted(dataset.actors.values(), key=_by_name(lambda actor: actor.name.en)))
+    actors_of_country: dict[str, list[Actor]] = defaultdict(list)
+    for actor in actors_sorted:
+        if actor.country is not None:
+            actors_of_country[actor.country.code].append(actor)
+
+    timeline_pages: list[EventListing] = []
+    years: list[YearSummary] = []
+    for year in sorted(of_year):
+        listing = paginate_events(
+            urls.timeline_year(year), f"Timeline: {year}", "", tuple(of_year[year])
+        )
+        timeline_pages.extend(listing)
+        years.append(YearSummary(year, len(of_year[year]), listing[0].path))
+
+    country_timelines = {
+        code: paginate_events(
+            urls.timeline_country(country),
+            f"Timeline: {country.name.en}",
+            f"Events involving {country.name.en}.",
+            tuple(of_country.get(code, ())),
+        )
+        for code, country in dataset.countries.items()
+    }
+    kinds_used = tuple((kind, len(of_kind[kind])) for kind in EventKind if kind in of_kind)
+    kind_timelines = {
+        kind: paginate_events(
+            urls.timeline_kind(kind),
+            f"Timeline: {kind.label}",
+            f"Events of the kind “{kind.label}”: {kind.description}",
+            tuple(of_kind[kind]),
+        )
+        for kind, _count in kinds_used
+    }
+
+    sources_sorted = tuple(
+        sorted(dataset.sources.values(), key=lambda s: (s.publisher.en.casefold(), s.title.en.casefold(), s.slug))
+    )
+    source_chunks = _chunks(sources_sorted, SOURCES_PER_PAGE)
+    source_links = tuple(
+        PageLink(number, urls.numbered(urls.SOURCES, number)) for number in range(1, len(source_chunks) + 1)
+    )
+    source_pages = tuple(
+        SourcePage(
+            path=link.path,
+            number=link.number,
+            pages=source_links,
+            citations=tuple(
+                Citation(source, tuple(of_source.get(source.slug, ())), tuple(laws_of_source.get(source.slug, ())))
+                for source in chunk
+            ),
+        )
+        for link, chunk in zip(source_links, source_chunks)
+    )
+    source_paths = {
+        citation.source.slug: f"{page.path}#{citation.source.slug}"
+        for page in source_pages
+        for citation in page.citations
+    }
+
+    laws_frozen = _freeze(laws_of_country)
+    return SiteContext(
+        dataset=dataset,
+        statuses=tuple(status_of[code] for code in dataset.countries),
+        status_of=status_of,
+        status_history=status_history,
+        latest_events=tuple(reversed(events[-LATEST_ON_HOME:])),
+        events_of_country=_freeze(of_country),
+        events_of_law=_freeze(of_law),
+        events_of_actor=_freeze(of_actor),
+        events_of_kind={kind: tuple(items) for kind, items in of_kind.items()},
+        quotes_of_actor=_freeze(quotes),
+        laws_of_country=laws_frozen,
+        actors_of_country=_freeze(actors_of_country),
+        laws_by_country=tuple(
+            (country, laws_frozen[code]) for code, country in dataset.countries.items() if code in laws_frozen
+        ),
+        actors_sorted=actors_sorted,
+        kinds_used=kinds_used,
+        years=tuple(years),
+        timeline_pages=tuple(timeline_pages),
+        country_timelines=country_timelines,
+        kind_timelines=kind_timelines,
+        source_pages=source_pages,
+        source_paths=source_paths,
+        country_summaries=dict(country_summaries or {}),
+    )

@@ -1,0 +1,83 @@
+"""Where every page of the site lives: one function per page type, paths relative to SITEURL.
+
+Paths never start with a slash and folders end with one (pretty URLs: `events/x/` is
+written as `events/x/index.html`). Templates join them as `{{ SITEURL }}/{{ path }}`, which
+works both at a domain root and under a project subpath such as https://ORG.github.io/REPO.
+"""
+from __future__ import annotations
+
+from .model import Actor, Country, Event, Law
+from .vocab import EventKind
+
+HOME = ""
+TIMELINE = "timeline/"
+LAWS = "laws/"
+ACTORS = "actors/"
+SOURCES = "sources/"
+ABOUT = "about/"
+FEED_ALL = "feeds/events.atom.xml"
+DATA_JSON = "data/events.json"
+DATA_CSV = "data/events.csv"
+DATA_SCHEMA = "data/events.schema.json"
+DATA_YAML = "data/events.yaml"
+DATA_YAML_SCHEMA = "data/events-yaml.schema.json"
+CSS = "theme/css/site.css"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+NOT_FOUND = "404.html"
+
+
+def numbered(base: str, number: int) -> str:
+    """Page `number` of a paginated listing: the first page is the base itself."""
+    return base if number == 1 else f"{base}{number}/"
+
+
+def timeline_year(year: int) -> str:
+    return f"timeline/{year}/"
+
+
+def timeline_country(country: Country) -> str:
+    return f"timeline/country/{country.slug}/"
+
+
+def timeline_kind(kind: EventKind) -> str:
+    return f"timeline/kind/{kind.value}/"
+
+
+def event(item: Event) -> str:
+    return f"events/{item.id}/"
+
+
+def country(item: Country) -> str:
+    return f"countries/{item.slug}/"
+
+
+def law(item: Law) -> str:
+    return f"laws/{item.slug}/"
+
+
+def actor(item: Actor) -> str:
+    return f"actors/{item.slug}/"
+
+
+def feed(item: Country) -> str:
+    return f"feeds/{item.slug}.atom.xml"
+
+
+def to_file(path: str) -> str:
+    """The file a path is saved as: folders get index.html."""
+    return f"{path}index.html" if path == "" or path.endswith("/") else path
+
+
+def of(item: Event | Country | Law | Actor) -> str:
+    """Path of an object's own page; the `path` filter in templates."""
+    if isinstance(item, Event):
+        return event(item)
+    if isinstance(item, Country):
+        return country(item)
+    if isinstance(item, Law):
+        return law(item)
+    if isinstance(item, Actor):
+        return actor(item)
+    raise TypeError(f"no page for {type(item).__name__}")
+
