@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Entry point for a fresh clone: `python3 run.py build` builds the site, `python3 run.py test` tests it.
+
+Before running anything it makes sure `.venv/` exists and holds exactly the pinned
+`requirements.txt`: it creates the environment when missing (or broken), and reinstalls when
+requirements.txt changed since the last install (a hash is kept in `.venv/requirements.sha256`).
+Then it hands over to the invoke task of the same name in `tasks.py`, so any task works the same
+way: `python3 run.py validate`, `python3 run.py new-event --title "..."`, `python3 run.py --list`.
+
+Standard library only: this file runs before anything is installed.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+MINIMUM_PYTHON = (3, 11)
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+REQUIREMENTS = ROOT / "requirements.txt"
+STAMP = VENV / "requirements.sha256"
+
+
+def venv_python(venv: Path = VENV) -> Path:
+    """The interpreter inside the virtual environment (bin/ on Unix, Scripts\\ on Windows)."""
+    if os.name == "nt":
+        return venv / "Scripts" / "python.exe"
+    return venv / "bin" / "python"
+
+
+def requirements_digest(requirements: Path = REQUIREMENTS) -> str:
+    """What the stamp records: the pinned list and the Python it was installed for.
+
+    The interpreter version is part of it because wheels differ between Python versions, so a
+    venv made by another Python must be rebuilt even if requirements.txt did not change.
+    """
+    digest = hashlib.sha256(requirements.read_bytes())
+    digest.update(f"\npython {sys.version_info[0]}.{sys.version_info[1]}".encode())
+    return digest.hexdigest()
+
+
+def needs_install(stamp: Path = STAMP, requirements: Path = REQUIREMENTS) -> bool:
+    """True when the stamp is missing or was written for another requirements.txt."""
+    try:
+        return stamp.read_text(encoding="utf-8").strip() != requirements_digest(requirements)
+    except FileNotFoundError:
+        return True
+
+
+def _say(message: str) -> None:
+    print(f"run.py: {message}", file=sys.stderr, flush=True)
+
+
+def _venv_works(python: Path) -> bool:
+    """A venv copied from another machine or left by a removed Python has a dead interpreter."""
+    if not python.exists():
+        return False
+    probe = subprocess.run([str(python), "-c", "import sys"], capture_output=True)
+    return probe.returncode == 0
+
+
+def ensure_environment() -> Path:
+    """Create or update .venv so that it matches requirements.txt; return its interpreter."""
+    python = venv_python()
+    if not _venv_works(python):
+        if VENV.exists():
+            _say(f"{VENV.name}/ is unusable (its Python does not start); recreating it")
+            shutil.rmtree(VENV)
+        _say(f"creating the virtual environment in {VENV.name}/")
+        created = subprocess.run([sys.executable, "-m", "venv", str(VENV)])
+        if created.returncode != 0:
+            sys.exit(
+                "run.py: could not create a virtual environment. On Debian or Ubuntu install the "
+                "venv module first: apt-get install python3-venv"
+            )
+    if needs_install():
+        _say(f"installing the pinned packages from {REQUIREMENTS.name} (only when it changes)")
+        install = subprocess.run(
+            [
+                str(python), "-m", "pip", "install",
+                "--disable-pip-version-check", "--no-input", "--quiet",
+                "-r", str(REQUIREMENTS),
+            ]
+        )
+        if install.returncode != 0:
+            # No stamp: the next run tries again instead of trusting a half-installed venv.
+            sys.exit(f"run.py: pip install -r {REQUIREMENTS.name} failed (exit {install.returncode})")
+        STAMP.write_text(requirements_digest() + "\n", encoding="utf-8")
+    return python
+
+
+def main(argv: list[str]) -> int:
+    if sys.version_info < MINIMUM_PYTHON:
+        wanted = ".".join(map(str, MINIMUM_PYTHON))
+        sys.exit(f"run.py: Python {wanted} or newer is needed; this is {sys.version.split()[0]}")
+    python = ensure_environment()
+    # Tasks may start `pelican`, `pytest` or `node`; put the venv first on PATH so the pinned
+    # versions are found, as if the venv had been activated.
+    env = dict(os.environ)
+    env["VIRTUAL_ENV"] = str(VENV)
+    env["PATH"] = os.pathsep.join([str(python.parent), env.get("PATH", "")])
+    env.pop("PYTHONHOME", None)
+    args = argv or ["--list"]
+    return subprocess.run([str(python), "-m", "invoke", *args], cwd=ROOT, env=env).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,334 @@
+"""Project tasks for invoke: validate, build, preview, scaffold, check, publish.
+
+`invoke --list` prints the menu. From a fresh clone use `python3 run.py <task>`, which creates the
+virtual environment first. Every task runs tools with the interpreter that runs invoke
+(`sys.executable`), so the pinned Pelican and pytest of `.venv/` are used without activating it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shlex
+import shutil
+import sys
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from invoke import Context, Exit, task
+from invoke.runners import Result
+
+ROOT = Path(__file__).resolve().parent
+EVENTS = ROOT / "events.yaml"
+OUTPUT = ROOT / "output"
+CACHE = ROOT / ".cache"
+PYTHON = sys.executable
+
+LOCAL_SETTINGS = "pelicanconf.py"
+PUBLISH_SETTINGS = "publishconf.py"
+
+WATCHED = ("events.yaml", "content", "themes", "plugins", LOCAL_SETTINGS, PUBLISH_SETTINGS)
+"""What the live preview watches. Pelican's own watcher ignores events.yaml; ours does not."""
+
+PROBLEM_LINE = re.compile(r"^(?P<file>[^:\n]+?):(?P<line>\d+):(?P<column>\d+): (?P<message>.*)$")
+"""The validator's `events.yaml:LINE:COL: message` format."""
+
+
+def _env(**extra: str) -> dict[str, str]:
+    """Environment for our tools: plugins/ importable (for `python -m explainer`)."""
+    paths = [str(ROOT / "plugins"), str(ROOT)]
+    if os.environ.get("PYTHONPATH"):
+        paths.append(os.environ["PYTHONPATH"])
+    return {"PYTHONPATH": os.pathsep.join(paths), **extra}
+
+
+def _run(
+    c: Context, argv: Iterable[str | os.PathLike[str]], *, warn: bool = False, hide: bool = False,
+    env: dict[str, str] | None = None,
+) -> Result:
+    """Run a command given as a list of arguments, from the repository root."""
+    command = " ".join(shlex.quote(str(arg)) for arg in argv)
+    with c.cd(str(ROOT)):
+        return c.run(command, env=_env(**(env or {})), warn=warn, hide=hide, pty=False)
+
+
+# --- validate -------------------------------------------------------------------------------
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(line: str, root: Path = ROOT) -> str:
+    """Turn one `file:line:col: message` line into a GitHub `::error` workflow command.
+
+    GitHub then shows the message on that line of the file in the pull request. Lines in any
+    other format (a summary, a crash) come back unchanged, so nothing is lost from the log.
+    """
+    match = PROBLEM_LINE.match(line.rstrip("\r\n"))
+    if not match:
+        return line
+    path = Path(match["file"])
+    if path.is_absolute():
+        try:
+            path = path.relative_to(root)
+        except ValueError:
+            pass
+    properties = ",".join(
+        [
+            f"file={_escape_property(path.as_posix())}",
+            f"line={match['line']}",
+            f"col={match['column']}",
+            f"title={_escape_property('events.yaml check')}",
+        ]
+    )
+    return f"::error {properties}::{_escape_data(match['message'])}"
+
+
+def step_summary(problems: Iterable[str]) -> str:
+    """Markdown for the workflow run's summary page, which editors reach from a failed check."""
+    lines = ["## events.yaml needs fixing", "", "| Line | Column | Problem |", "| ---: | ---: | --- |"]
+    for problem in problems:
+        match = PROBLEM_LINE.match(problem)
+        if match:
+            message = match["message"].replace("|", "\\|")
+            lines.append(f"| {match['line']} | {match['column']} | {message} |")
+    lines += ["", "Fix each line in `events.yaml` and commit; the check runs again by itself."]
+    return "\n".join(lines) + "\n"
+
+
+@task(
+    help={
+        "github": "print problems as GitHub ::error annotations (the pull-request workflow uses it)",
+        "file": "the events file to check (default: events.yaml)",
+    }
+)
+def validate(c: Context, github: bool = False, file: str = "events.yaml") -> None:
+    """Check events.yaml; print each problem as file:line:col: message and exit 1 if any."""
+    result = _run(c, [PYTHON, "-m", "explainer", "validate", file], warn=True, hide=github)
+    if github:
+        output = (result.stdout + result.stderr).splitlines()
+        for line in output:
+            print(github_annotation(line))
+        problems = [line for line in output if PROBLEM_LINE.match(line)]
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary and problems:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(step_summary(problems))
+    if result.exited != 0:
+        raise Exit(code=1)
+
+
+# --- build and publish ------------------------------------------------------------------------
+
+
+def _pelican(c: Context, settings: str, *, warn: bool = False, env: dict[str, str] | None = None) -> Result:
+    return _run(c, [PYTHON, "-m", "pelican", "content", "-s", settings], warn=warn, env=env)
+
+
+@task
+def build(c: Context) -> None:
+    """Validate events.yaml, then build the site into output/ with local settings."""
+    validate(c)
+    _pelican(c, LOCAL_SETTINGS)
+
+
+@task(help={"siteurl": "the published address, e.g. https://org.github.io/repo (default: $SITEURL)"})
+def publish(c: Context, siteurl: str = "") -> None:
+    """Validate, then build the production site (publishconf.py, SITEURL from the environment)."""
+    siteurl = siteurl or os.environ.get("SITEURL", "")
+    if not siteurl:
+        raise Exit("publish needs the site's address: set SITEURL or pass --siteurl", code=2)
+    validate(c)
+    print(f"Publishing for {siteurl}", flush=True)
+    _pelican(c, PUBLISH_SETTINGS, env={"SITEURL": siteurl})
+
+
+# --- preview --------------------------------------------------------------------------------
+
+
+def _ignored(path: str) -> bool:
+    """Files the preview must not react to: bytecode the build itself writes, editor swap files."""
+    parts = Path(path).parts
+    return "__pycache__" in parts or path.endswith((".pyc", ".swp", "~")) or Path(path).name.startswith(".#")
+
+
+@task(
+    aliases=["serve"],
+    help={"port": "port to serve on (default 8000)", "host": "address to bind (default 127.0.0.1)"},
+)
+def livereload(c: Context, port: int = 8000, host: str = "127.0.0.1") -> None:
+    """Preview at http://127.0.0.1:8000; rebuilds and reloads on any change to data, content or theme."""
+    from livereload import Server
+
+    _pelican(c, LOCAL_SETTINGS)
+
+    def rebuild() -> None:
+        # A fresh process, so edits to plugins/ take effect; a failed build prints the
+        # validator's problems and leaves the last good site in output/.
+        result = _pelican(c, LOCAL_SETTINGS, warn=True, env={"PYTHONDONTWRITEBYTECODE": "1"})
+        if result.exited != 0:
+            print("Build failed; the preview still shows the last good site.", flush=True)
+
+    server = Server()
+    for path in WATCHED:
+        if (ROOT / path).exists():
+            server.watch(str(ROOT / path), rebuild, ignore=_ignored)
+    server.serve(host=host, port=port, root=str(OUTPUT), open_url_delay=None)
+
+
+# --- new-event --------------------------------------------------------------------------------
+
+
+@task(
+    name="new-event",
+    iterable=["country", "source"],
+    help={
+        "title": "headline of the event; also makes the id (default id: new-event-DATE)",
+        "date": "YYYY, YYYY-MM or YYYY-MM-DD (default: today)",
+        "kind": "one of the event kinds in CONTRIBUTING.md, e.g. statement",
+        "country": "country code such as KZ; repeat for several",
+        "source": "key of a source under sources:; repeat for several",
+        "summary": "a few sentences in your own words (Markdown)",
+        "file": "the events file (default: events.yaml)",
+    },
+)
+def new_event(
+    c: Context, title: str = "", date: str = "", kind: str = "", country: list[str] | None = None,
+    source: list[str] | None = None, summary: str = "", file: str = "events.yaml",
+) -> None:
+    """Add an event to events.yaml in date order, with a fresh id and TODOs for what is missing."""
+    from explainer.scaffold import ScaffoldError, add_event_to_file
+
+    try:
+        added = add_event_to_file(
+            ROOT / file, today=dt.date.today(), title=title or None, date=date or None,
+            kind=kind or None, countries=tuple(country or ()), sources=tuple(source or ()),
+            summary=summary or None,
+        )
+    except ScaffoldError as error:
+        raise Exit(f"new-event: {error}", code=1) from None
+    print(f"Added event '{added.event_id}' at {file}:{added.first_line}-{added.last_line}.")
+    if added.placeholders:
+        print(
+            "Still to fill in: " + ", ".join(added.placeholders) + ".\n"
+            "Until then `invoke validate` fails on those lines, so the event cannot be published."
+        )
+    else:
+        print("Every field is filled in; run `invoke build` to see it on the timeline.")
+
+
+# --- tests and quality gates ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GateRow:
+    """One line of the `check` table: a gate (a test module) and how its tests ended."""
+
+    gate: str
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+    @property
+    def verdict(self) -> str:
+        if self.failed:
+            return "FAIL"
+        if self.passed:
+            return "pass"
+        return "skipped"
+
+
+def gate_rows(junit_xml: Path) -> list[GateRow]:
+    """Summarise a pytest JUnit report by test module: one row per gate."""
+    counts: dict[str, list[int]] = {}
+    for case in ElementTree.parse(junit_xml).iter("testcase"):
+        module = case.get("classname", "").split(".")
+        # classname is "tests.test_html_valid" or "tests.test_html_valid.TestClass".
+        name = next((part for part in module if part.startswith("test_")), ".".join(module))
+        name = name.removeprefix("test_").replace("_", " ")
+        tally = counts.setdefault(name, [0, 0, 0])
+        if case.find("failure") is not None or case.find("error") is not None:
+            tally[1] += 1
+        elif case.find("skipped") is not None:
+            tally[2] += 1
+        else:
+            tally[0] += 1
+    return [GateRow(name, *tally) for name, tally in sorted(counts.items())]
+
+
+def format_table(rows: list[GateRow]) -> str:
+    """A plain-text table that reads well in a terminal and in a CI log."""
+    header = ("gate", "result", "passed", "failed", "skipped")
+    body = [(r.gate, r.verdict, str(r.passed), str(r.failed), str(r.skipped)) for r in rows]
+    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
+    line = lambda row: "  ".join(  # noqa: E731 - a one-line formatter
+        cell.ljust(width) if i < 2 else cell.rjust(width) for i, (cell, width) in enumerate(zip(row, widths))
+    )
+    return "\n".join([line(header), line(tuple("-" * w for w in widths)), *map(line, body)])
+
+
+CHECK_REPORTS: list[Callable[[Context], None]] = []
+"""Hook for reports that `check` prints after the gate table (for example Lighthouse scores).
+
+Append a function taking the invoke Context; it runs after the gates, on the same built site.
+A report informs: it prints, it does not decide whether `check` passes.
+"""
+
+
+@task(help={"args": "extra pytest arguments, e.g. \"-k html\""})
+def check(c: Context, args: str = "") -> None:
+    """Run the quality gates (pytest -m gate) on a fresh build and print a table of results."""
+    build(c)
+    CACHE.mkdir(exist_ok=True)
+    junit = CACHE / "gates.xml"
+    junit.unlink(missing_ok=True)
+    result = _run(
+        c,
+        [PYTHON, "-m", "pytest", "-m", "gate", f"--junitxml={junit}", *shlex.split(args)],
+        warn=True,
+        env={"EXPLAINER_OUTPUT": str(OUTPUT)},
+    )
+    if result.exited == 5:
+        raise Exit("check: no quality-gate tests were collected (pytest -m gate found none)", code=1)
+    if junit.exists():
+        print("\nQuality gates\n" + format_table(gate_rows(junit)), flush=True)
+    for report in CHECK_REPORTS:
+        report(c)
+    if result.exited != 0:
+        raise Exit(code=result.exited)
+
+
+@task(help={"args": "extra pytest arguments, e.g. \"-x -k scaffold\""})
+def test(c: Context, args: str = "") -> None:
+    """Run the whole test suite (pytest), quality gates included."""
+    _run(c, [PYTHON, "-m", "pytest", *shlex.split(args)])
+
+
+@task
+def bench(c: Context) -> None:
+    """Time a build of a large generated dataset (benchmarks/scale.py, when present)."""
+    script = ROOT / "benchmarks" / "scale.py"
+    if not script.exists():
+        print("No benchmarks/scale.py yet; nothing to run.")
+        return
+    _run(c, [PYTHON, script])
+
+
+@task
+def clean(c: Context) -> None:
+    """Delete the built site and caches (output/, .cache/, __pycache__); keeps .venv/."""
+    doomed = [OUTPUT, CACHE, ROOT / ".pytest_cache", ROOT / ".hypothesis", *ROOT.glob(".output-*")]
+    for folder in ("plugins", "tests", "benchmarks"):
+        doomed += (ROOT / folder).rglob("__pycache__")
+    doomed.append(ROOT / "__pycache__")
+    for path in doomed:
+        if path.is_dir():
+            shutil.rmtree(path)
+            print(f"removed {path.relative_to(ROOT)}/")
