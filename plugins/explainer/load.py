@@ -1,0 +1,37 @@
+"""Load events.yaml into the typed model: the one entry point the rest of the program uses.
+
+    dataset = load_dataset(Path("events.yaml"))
+
+Any defect raises `EventsFileError`, whose `.problems` lists every problem found, each as
+`events.yaml:LINE:COL: message`. Nothing else escapes: not a YAML error, not a KeyError.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .model import Dataset
+from .problems import EventsFileError, Problem
+from .validate import validate
+from .yamlsource import compose, decode, read_file
+
+__all__ = ["EventsFileError", "Problem", "load_dataset", "load_dataset_from_bytes", "load_dataset_from_text"]
+
+
+def load_dataset(path: Path, display_name: str | None = None) -> Dataset:
+    """Read and validate the file at `path`; messages name it `display_name` (default: the path as given)."""
+    name = str(path) if display_name is None else display_name
+    return _from_text(read_file(Path(path), name), name)
+
+
+def load_dataset_from_bytes(data: bytes, display_name: str = "events.yaml") -> Dataset:
+    """As `load_dataset`, for the bytes of a file (checked to be UTF-8)."""
+    return _from_text(decode(data, display_name), display_name)
+
+
+def load_dataset_from_text(text: str, display_name: str = "events.yaml") -> Dataset:
+    """As `load_dataset`, for text already in memory (tests, editors' previews)."""
+    return _from_text(text, display_name)
+
+
+def _from_text(text: str, display_name: str) -> Dataset:
+    return validate(compose(text, display_name), display_name)

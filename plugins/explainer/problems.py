@@ -1,0 +1,43 @@
+"""Problems found in events.yaml, and the one exception the loader raises for them.
+
+Every defect the loader finds, from a stray tab to a reference to an undefined law, becomes a
+`Problem` pointing at a line and column, so an editor sees `events.yaml:12:10: message` and can
+jump straight to it. The loader collects them all and raises a single `EventsFileError`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, order=False)
+class Problem:
+    """One defect at one place in the file."""
+
+    path: str
+    """File name as shown to the editor (usually `events.yaml`)."""
+    line: int
+    """1-based line number."""
+    column: int
+    """1-based column number (in characters, not bytes)."""
+    message: str
+    """What is wrong and how to fix it, in plain English."""
+
+    @property
+    def position(self) -> str:
+        """`LINE:COL: message`, the form fixtures declare their expectations in."""
+        return f"{self.line}:{self.column}: {self.message}"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+class EventsFileError(Exception):
+    """events.yaml cannot be used as it is; `.problems` says every reason, in file order."""
+
+    problems: list[Problem]
+
+    def __init__(self, problems: list[Problem]) -> None:
+        if not problems:
+            raise ValueError("EventsFileError needs at least one problem")
+        self.problems = sorted(problems, key=lambda p: (p.line, p.column))
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,0 +1,624 @@
+"""Read the YAML node tree of events.yaml into the typed model, reporting every defect.
+
+The rules come from `fields`. Work happens in three passes, so one run reports everything:
+1. read every collection, field by field, from the *raw text* of each value (never from what
+   YAML 1.1 would turn it into), collecting problems instead of stopping at the first;
+2. check every reference (an event naming a law, a quote naming an actor, ...) against the keys
+   actually defined, and the rules that tie fields together (end_date after date, a quoted actor
+   listed among the event's actors, ...);
+3. only when nothing is wrong, build the frozen model objects with references resolved.
+
+Each problem points at the offending value; at the key for unknown or duplicate keys; at the start
+of the record for a missing field.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from . import model
+from .dates import DateError, PartialDate
+from .fields import (
+    CODE_PATTERN, COLLECTIONS, NUMBER_PATTERN, RECORDS, SLUG_PATTERN, Collection, Field, Kind, Record,
+)
+from .problems import EventsFileError, Problem
+from .text import DEFAULT_LANGUAGE, LANGUAGES, Text
+
+_SLUG = re.compile(SLUG_PATTERN)
+_CODE = re.compile(CODE_PATTERN)
+_NUMBER = re.compile(NUMBER_PATTERN)
+_NULL_TAG = "tag:yaml.org,2002:null"
+_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$")
+_IPV4 = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
+_URL_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+_SINGULAR = {"countries": "country", "laws": "law", "actors": "actor", "sources": "source"}
+_INVALID = object()
+"""Returned by field readers after reporting a problem: the value is not stored."""
+
+
+@dataclass(slots=True)
+class _Ref:
+    """A key written in a reference field, with where it was written."""
+
+    value: str
+    node: Node
+
+
+@dataclass(slots=True)
+class _Raw:
+    """One record as read in pass 1: checked values, references not yet resolved."""
+
+    record: Record
+    node: MappingNode
+    label: str
+    """How messages name it: "event 'kg-block'", "law 'kg-child-protection'", "figure"."""
+    key: str | None = None
+    values: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def line(self) -> int:
+        return self.node.start_mark.line + 1
+
+
+def validate(root: Node, display_name: str) -> model.Dataset:
+    """The Dataset the node tree describes; raises EventsFileError listing every problem."""
+    return _Validator(display_name).run(root)
+
+
+class _Validator:
+    def __init__(self, display_name: str) -> None:
+        self.path = display_name
+        self.problems: list[Problem] = []
+        self.entries: dict[str, list[_Raw]] = {c.name: [] for c in COLLECTIONS}
+        self.keys: dict[str, dict[str, int]] = {c.name: {} for c in COLLECTIONS}
+        """Keys defined in each keyed collection -> line; for reference checks."""
+
+    # -- reporting -------------------------------------------------------------------------
+    def report(self, node: Node, message: str) -> object:
+        mark = node.start_mark
+        self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, message))
+        return _INVALID
+
+    # -- pass 1: structure -----------------------------------------------------------------
+    def run(self, root: Node) -> model.Dataset:
+        if not isinstance(root, MappingNode):
+            shape = "a list" if isinstance(root, SequenceNode) else "a single value"
+            self.report(root, "the top level of the file should hold the fields countries:, laws:, actors:, "
+                              f"sources: and events:, not {shape}")
+            raise EventsFileError(self.problems)
+        names = tuple(c.name for c in COLLECTIONS)
+        present = self.mapping_fields(root, names, "the top level")
+        for collection in COLLECTIONS:
+            node = present.get(collection.name)
+            if node is None:
+                if collection.required:
+                    self.report(root, f"missing required top-level field '{collection.name}:'")
+                continue
+            if collection.key is None:
+                self.read_list_collection(collection, node)
+            else:
+                self.read_keyed_collection(collection, node)
+        self.check_references()
+        if self.problems:
+            raise EventsFileError(self.problems)
+        return _Builder(self.entries).build()
+
+    def mapping_fields(self, node: MappingNode, allowed: tuple[str, ...], where: str) -> dict[str, Node]:
+        """Field name -> value node, reporting duplicate, unknown and non-text keys."""
+        found: dict[str, Node] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.report(key_node, f"a field name in {where} must be a plain word, not a list or mapping")
+                continue
+            key = key_node.value
+            if key in first_line:
+                self.report(key_node, self.duplicate_message(key, first_line[key]))
+                continue
+            first_line[key] = key_node.start_mark.line + 1
+            if key not in allowed:
+                self.report(key_node, f"unknown field '{key}' in {where}{_suggest(key, allowed, list_all=True)}")
+                continue
+            found[key] = value_node
+        return found
+
+    @staticmethod
+    def duplicate_message(key: str, first_line: int) -> str:
+        return (f"duplicate key '{key}': it is already on line {first_line}, and YAML would silently "
+                "keep only the last one; remove or merge one of them")
+
+    def read_keyed_collection(self, collection: Collection, node: Node) -> None:
+        record = RECORDS[collection.record]
+        if _is_null(node):
+            return  # `laws:` with nothing under it: an empty collection
+        if not isinstance(node, MappingNode):
+            self.report(node, f"'{collection.name}' should be a mapping of {collection.key} -> {record.name} "
+                              f"(each entry on its own line as '{_example_key(collection)}:'), not {_shape(node)}")
+            return
+        pattern = _CODE if collection.key == "code" else _SLUG
+        keys = self.keys[collection.name]
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.report(key_node, f"each key under {collection.name}: must be a plain {collection.key}")
+                continue
+            key = key_node.value
+            if key in keys:
+                self.report(key_node, self.duplicate_message(key, keys[key]))
+                continue
+            keys[key] = key_node.start_mark.line + 1
+            if not pattern.match(key):
+                self.report(key_node, _key_format_message(collection, key))
+            label = f"{record.name} '{key}'"
+            if not isinstance(value_node, MappingNode):
+                if _is_null(value_node):
+                    required = ", ".join(f.name for f in record.fields if f.required)
+                    self.report(key_node, f"{label} has no fields: it needs at least {required}")
+                else:
+                    self.report(value_node, f"{label} should be a mapping of fields ({record.fields[0].name}: ..., "
+                                            f"...), not {_shape(value_node)}")
+                continue
+            self.entries[collection.name].append(self.read_record(record, value_node, label, key))
+
+    def read_list_collection(self, collection: Collection, node: Node) -> None:
+        record = RECORDS[collection.record]
+        if _is_null(node):
+            return
+        if not isinstance(node, SequenceNode):
+            self.report(node, f"'{collection.name}' should be a list of {record.name}s, each starting with "
+                              f"'- {record.fields[0].name}: ...', not {_shape(node)}")
+            return
+        for item in node.value:
+            if not isinstance(item, MappingNode):
+                self.report(item, f"each item of '{collection.name}' should be a {record.name} with fields "
+                                  f"({record.fields[0].name}: ..., ...), not {_shape(item)}")
+                continue
+            label = record.name
+            for key_node, value_node in item.value:  # name the event by its id when it has a readable one
+                if isinstance(key_node, ScalarNode) and key_node.value == "id" and isinstance(value_node, ScalarNode):
+                    label = f"{record.name} '{value_node.value}'"
+                    break
+            self.entries[collection.name].append(self.read_record(record, item, label))
+
+    def read_record(self, record: Record, node: MappingNode, label: str, key: str | None = None) -> _Raw:
+        raw = _Raw(record, node, label, key)
+        present = self.mapping_fields(node, record.names, record.name)
+        for spec in record.fields:
+            value_node = present.get(spec.name)
+            if value_node is None:
+                if spec.required:
+                    self.report(node, f"missing required field '{spec.name}' in {label}")
+                continue
+            value = self.read_field(spec, value_node)
+            if value is not _INVALID:
+                raw.values[spec.name] = value
+        return raw
+
+    # -- pass 1: one field -----------------------------------------------------------------
+    def read_field(self, spec: Field, node: Node) -> object:
+        if _is_null(node):
+            return self.report(node, f"'{spec.name}' has no value: write one, or remove the line")
+        kind = spec.kind
+        if kind in (Kind.TEXT, Kind.MARKDOWN):
+            return self.read_text(spec, node)
+        if kind is Kind.REFS:
+            items = self.sequence_of_scalars(spec, node)
+            if items is _INVALID:
+                return _INVALID
+            return self.read_refs(spec, node, items)
+        if kind is Kind.RECORDS:
+            return self.read_records(spec, node)
+        if kind is Kind.STATUS_MAP:
+            return self.read_status_map(spec, node)
+        if not isinstance(node, ScalarNode):
+            return self.report(node, f"'{spec.name}' takes a single value, not {_shape(node)}")
+        text = node.value
+        if kind is Kind.STRING:
+            return self.nonempty(spec, node, text)
+        if kind is Kind.SLUG:
+            if not _SLUG.match(text):
+                return self.report(node, f"'{text}' is not a valid {spec.name}: use lower-case letters, digits "
+                                         f"and single hyphens, e.g. '{_slugify(text)}'")
+            return text
+        if kind is Kind.DATE:
+            try:
+                return PartialDate.parse(text)
+            except DateError as error:
+                return self.report(node, str(error))
+        if kind is Kind.NUMBER:
+            return self.read_number(spec, node, text)
+        if kind is Kind.URL:
+            return self.read_url(node, text)
+        if kind is Kind.CHOICE:
+            return self.read_choice(spec, node, text)
+        if kind is Kind.REF:
+            return _Ref(text, node)
+        raise AssertionError(f"unhandled field kind {kind}")  # pragma: no cover
+
+    def nonempty(self, spec: Field, node: Node, text: str, what: str | None = None) -> object:
+        if not text.strip():
+            return self.report(node, f"'{what or spec.name}' is empty: write the text, or remove the line")
+        return text
+
+    def read_text(self, spec: Field, node: Node) -> object:
+        if isinstance(node, ScalarNode):
+            text = self.nonempty(spec, node, node.value)
+            return _INVALID if text is _INVALID else Text.english(node.value)
+        if isinstance(node, SequenceNode):
+            return self.report(node, f"'{spec.name}' takes one text, not a list; for translations write "
+                                     "a mapping {en: ..., ru: ...}")
+        translations: dict[str, str] = {}
+        present, ok = self.translation_fields(spec, node)
+        for lang, value_node in present.items():
+            if not isinstance(value_node, ScalarNode) or _is_null(value_node):
+                what = "has no value" if _is_null(value_node) else f"must be one piece of text, not {_shape(value_node)}"
+                self.report(value_node, f"the '{lang}' text of '{spec.name}' {what}")
+                ok = False
+                continue
+            if self.nonempty(spec, value_node, value_node.value, f"{spec.name}.{lang}") is _INVALID:
+                ok = False
+                continue
+            translations[lang] = value_node.value
+        if not ok:
+            return _INVALID
+        if DEFAULT_LANGUAGE not in present:
+            return self.report(node, f"'{spec.name}' has translations but no English: add 'en: ...'")
+        ordered = [(DEFAULT_LANGUAGE, translations[DEFAULT_LANGUAGE])]
+        ordered += [(lang, translations[lang]) for lang in LANGUAGES if lang != DEFAULT_LANGUAGE and lang in translations]
+        return Text(tuple(ordered))
+
+    def translation_fields(self, spec: Field, node: MappingNode) -> tuple[dict[str, Node], bool]:
+        """Language -> value node, and whether every key was a known, unrepeated language."""
+        found: dict[str, Node] = {}
+        first_line: dict[str, int] = {}
+        bad = False
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.report(key_node, f"a language code in '{spec.name}' must be a plain word like 'en'")
+                bad = True
+                continue
+            lang = key_node.value
+            if lang in first_line:
+                self.report(key_node, self.duplicate_message(lang, first_line[lang]))
+                bad = True
+                continue
+            first_line[lang] = key_node.start_mark.line + 1
+            if lang not in LANGUAGES:
+                hint = _suggest(lang, LANGUAGES, list_all=False)
+                self.report(key_node, f"unknown language '{lang}' in '{spec.name}'{hint or ''}; "
+                                      f"the languages are: {', '.join(LANGUAGES)}")
+                bad = True
+                continue
+            found[lang] = value_node
+        return found, not bad
+
+    def read_number(self, spec: Field, node: ScalarNode, text: str) -> object:
+        if not _NUMBER.match(text) or (len(text) > 1 and text[0] == "0" and text[1] != "."):
+            return self.report(node, f"'{text}' is not a number written in digits: write it like 14000000 or "
+                                     "20.1 (no spaces, commas, underscores, leading zeros or words)")
+        return float(text) if "." in text else int(text)
+
+    def read_choice(self, spec: Field, node: ScalarNode, text: str) -> object:
+        assert spec.vocab is not None
+        values = tuple(member.value for member in spec.vocab)
+        if text in values:
+            return spec.vocab(text)
+        if text.lower() in values:
+            return self.report(node, f"'{text}' is not a valid {spec.name}; did you mean '{text.lower()}'?")
+        hint = _suggest(text, values, list_all=False)
+        return self.report(node, f"'{text}' is not a valid {spec.name}{hint or ''}; "
+                                 f"the values are: {', '.join(values)}")
+
+    def read_url(self, node: ScalarNode, text: str) -> object:
+        message = _url_problem(text)
+        if message:
+            return self.report(node, message)
+        return text
+
+    def sequence_of_scalars(self, spec: Field, node: Node) -> object:
+        singular = _SINGULAR.get(spec.target or "", "item")
+        if isinstance(node, ScalarNode):
+            return self.report(node, f"'{spec.name}' takes a list: write [{node.value}]")
+        if isinstance(node, MappingNode):
+            return self.report(node, f"'{spec.name}' takes a list of {singular} keys like [a, b], not a mapping")
+        items: list[ScalarNode] = []
+        for item in node.value:
+            if not isinstance(item, ScalarNode) or _is_null(item):
+                self.report(item, f"each item of '{spec.name}' must be one {singular} key, not "
+                                  f"{'an empty item' if _is_null(item) else _shape(item)}")
+                return _INVALID
+            items.append(item)
+        if len(items) < spec.min_items:
+            return self.report(node, f"'{spec.name}' needs at least one {singular}")
+        return items
+
+    def read_refs(self, spec: Field, node: Node, items: list[ScalarNode]) -> object:
+        seen: dict[str, int] = {}
+        refs = []
+        ok = True
+        for item in items:
+            if item.value in seen:
+                self.report(item, f"'{item.value}' is listed twice in '{spec.name}'")
+                ok = False
+                continue
+            seen[item.value] = item.start_mark.line + 1
+            refs.append(_Ref(item.value, item))
+        return refs if ok else _INVALID
+
+    def read_records(self, spec: Field, node: Node) -> object:
+        assert spec.record is not None
+        record = RECORDS[spec.record]
+        if not isinstance(node, SequenceNode):
+            return self.report(node, f"'{spec.name}' takes a list of {record.name}s, each starting with "
+                                     f"'- {record.fields[0].name}: ...', not {_shape(node)}")
+        raws = []
+        ok = True
+        for item in node.value:
+            if not isinstance(item, MappingNode):
+                self.report(item, f"each item of '{spec.name}' should be a {record.name} with fields "
+                                  f"({record.fields[0].name}: ..., ...), not {_shape(item)}")
+                ok = False
+                continue
+            raws.append(self.read_record(record, item, record.name))
+        return raws if ok else _INVALID
+
+    def read_status_map(self, spec: Field, node: Node) -> object:
+        assert spec.vocab is not None
+        if not isinstance(node, MappingNode):
+            return self.report(node, f"'{spec.name}' takes a mapping of country code -> status, e.g. "
+                                     f"'{spec.name}: {{KG: blocked}}', not {_shape(node)}")
+        entries: list[tuple[_Ref, object]] = []
+        first_line: dict[str, int] = {}
+        ok = True
+        status_field = Field("status", Kind.CHOICE, "", vocab=spec.vocab)
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.report(key_node, f"each key of '{spec.name}' must be a country code like KG")
+                ok = False
+                continue
+            code = key_node.value
+            if code in first_line:
+                self.report(key_node, self.duplicate_message(code, first_line[code]))
+                ok = False
+                continue
+            first_line[code] = key_node.start_mark.line + 1
+            status = self.read_field(status_field, value_node)
+            if status is _INVALID:
+                ok = False
+                continue
+            entries.append((_Ref(code, key_node), status))
+        return entries if ok else _INVALID
+
+    # -- pass 2: references and cross-field rules -------------------------------------------
+    def check_references(self) -> None:
+        for name, raws in self.entries.items():
+            for raw in raws:
+                self.check_record_refs(raw)
+        self.check_events()
+
+    def check_record_refs(self, raw: _Raw) -> None:
+        for spec in raw.record.fields:
+            value = raw.values.get(spec.name)
+            if value is None:
+                continue
+            if spec.kind is Kind.REF:
+                self.check_ref(spec.target, value)  # type: ignore[arg-type]
+            elif spec.kind is Kind.REFS:
+                for ref in value:  # type: ignore[attr-defined]
+                    self.check_ref(spec.target, ref)
+            elif spec.kind is Kind.STATUS_MAP:
+                for ref, _status in value:  # type: ignore[attr-defined]
+                    self.check_ref(spec.target, ref)
+            elif spec.kind is Kind.RECORDS:
+                for sub in value:  # type: ignore[attr-defined]
+                    self.check_record_refs(sub)
+
+    def check_ref(self, target: str | None, ref: _Ref) -> bool:
+        assert target is not None
+        keys = self.keys[target]
+        if ref.value in keys:
+            return True
+        singular = _SINGULAR[target]
+        hint = _suggest(ref.value, keys, list_all=False)
+        if hint is None:
+            hint = f": add it under {target}: or fix the spelling"
+        self.report(ref.node, f"unknown {singular} '{ref.value}'{hint}")
+        return False
+
+    def check_events(self) -> None:
+        ids: dict[str, int] = {}
+        for raw in self.entries["events"]:
+            values = raw.values
+            event_id = values.get("id")
+            if isinstance(event_id, str):
+                id_node = raw_value_node(raw.node, "id")
+                if event_id in ids:
+                    self.report(id_node, f"duplicate event id '{event_id}': it is already used on line "
+                                         f"{ids[event_id]}; every event needs its own id")
+                else:
+                    ids[event_id] = id_node.start_mark.line + 1
+            start, end = values.get("date"), values.get("end_date")
+            if isinstance(start, PartialDate) and isinstance(end, PartialDate) and end.last_day() < start.first_day():
+                self.report(raw_value_node(raw.node, "end_date"),
+                            f"end_date {end.iso} is before date {start.iso}: the end cannot come before the start")
+            listed = {name: {ref.value for ref in values.get(name, ())}  # type: ignore[attr-defined]
+                      for name in ("countries", "actors", "sources")}
+            for ref, _status in values.get("tiktok_status", ()):  # type: ignore[attr-defined]
+                if ref.value in self.keys["countries"] and "countries" in values and ref.value not in listed["countries"]:
+                    self.report(ref.node, f"tiktok_status is given for '{ref.value}', which is not in this event's "
+                                          f"countries: add '{ref.value}' to countries, or remove it here")
+            for quote in values.get("quotes", ()):  # type: ignore[attr-defined]
+                for name, collection in (("by", "actors"), ("source", "sources")):
+                    ref = quote.values.get(name)
+                    if (isinstance(ref, _Ref) and ref.value in self.keys[collection] and collection in values
+                            and ref.value not in listed[collection]):
+                        self.report(ref.node, f"the quote's {name} '{ref.value}' is not in this event's {collection}: "
+                                              f"add '{ref.value}' to {collection} as well")
+
+
+def raw_value_node(node: MappingNode, name: str) -> Node:
+    """The value node of the first `name:` in a mapping (the one pass 1 read)."""
+    for key_node, value_node in node.value:
+        if isinstance(key_node, ScalarNode) and key_node.value == name:
+            return value_node
+    raise KeyError(name)  # pragma: no cover - only called for fields pass 1 read
+
+
+class _Builder:
+    """Pass 3: frozen model objects from records known to be valid."""
+
+    def __init__(self, entries: dict[str, list[_Raw]]) -> None:
+        self.entries = entries
+
+    def build(self) -> model.Dataset:
+        sources = {raw.key: self.source(raw) for raw in self.entries["sources"]}
+        self.sources = sources
+        countries = {raw.key: self.country(raw) for raw in self.entries["countries"]}
+        self.countries = countries
+        laws = {raw.key: self.law(raw) for raw in self.entries["laws"]}
+        self.laws = laws
+        actors = {raw.key: self.actor(raw) for raw in self.entries["actors"]}
+        self.actors = actors
+        events = [self.event(raw) for raw in self.entries["events"]]
+        events.sort(key=lambda event: (event.date.sort_key, event.id))
+        return model.Dataset(countries=countries, laws=laws, actors=actors,  # type: ignore[arg-type]
+                             sources=sources, events=tuple(events))  # type: ignore[arg-type]
+
+    def refs(self, raw: _Raw, name: str, table: dict) -> tuple:
+        return tuple(table[ref.value] for ref in raw.values.get(name, ()))  # type: ignore[attr-defined]
+
+    def ref(self, raw: _Raw, name: str, table: dict) -> object:
+        ref = raw.values.get(name)
+        return None if ref is None else table[ref.value]  # type: ignore[attr-defined]
+
+    def source(self, raw: _Raw) -> model.Source:
+        v = raw.values
+        return model.Source(slug=raw.key, title=v["title"], publisher=v["publisher"], url=v["url"],  # type: ignore[arg-type]
+                            author=v.get("author"), published=v.get("published"),  # type: ignore[arg-type]
+                            date_note=v.get("date_note"), line=raw.line)  # type: ignore[arg-type]
+
+    def country(self, raw: _Raw) -> model.Country:
+        figures = tuple(
+            model.Figure(label=f.values["label"], value=f.values["value"], date=f.values["date"],  # type: ignore[arg-type]
+                         sources=self.refs(f, "sources", self.sources), unit=f.values.get("unit"))  # type: ignore[arg-type]
+            for f in raw.values.get("figures", ())  # type: ignore[attr-defined]
+        )
+        return model.Country(code=raw.key, name=raw.values["name"], figures=figures, line=raw.line)  # type: ignore[arg-type]
+
+    def law(self, raw: _Raw) -> model.Law:
+        v = raw.values
+        return model.Law(
+            slug=raw.key, official_name=v["official_name"], short_name=v["short_name"],  # type: ignore[arg-type]
+            country=self.ref(raw, "country", self.countries), summary=v["summary"], status=v["status"],  # type: ignore[arg-type]
+            sources=self.refs(raw, "sources", self.sources), passed=v.get("passed"), signed=v.get("signed"),  # type: ignore[arg-type]
+            in_force=v.get("in_force"), date_note=v.get("date_note"), date_dispute=v.get("date_dispute"),  # type: ignore[arg-type]
+            line=raw.line,
+        )
+
+    def actor(self, raw: _Raw) -> model.Actor:
+        v = raw.values
+        return model.Actor(slug=raw.key, name=v["name"], kind=v["kind"], role=v["role"],  # type: ignore[arg-type]
+                           country=self.ref(raw, "country", self.countries),  # type: ignore[arg-type]
+                           sources=self.refs(raw, "sources", self.sources), line=raw.line)
+
+    def event(self, raw: _Raw) -> model.Event:
+        v = raw.values
+        quotes = tuple(
+            model.Quote(text=q.values["text"], by=self.actors[q.values["by"].value],  # type: ignore[arg-type, attr-defined]
+                        source=self.sources[q.values["source"].value])  # type: ignore[attr-defined]
+            for q in v.get("quotes", ())  # type: ignore[attr-defined]
+        )
+        status = tuple(model.StatusChange(country=self.countries[ref.value], status=value)  # type: ignore[arg-type]
+                       for ref, value in v.get("tiktok_status", ()))  # type: ignore[attr-defined]
+        return model.Event(
+            id=v["id"], date=v["date"], title=v["title"], summary=v["summary"], kind=v["kind"],  # type: ignore[arg-type]
+            countries=self.refs(raw, "countries", self.countries), sources=self.refs(raw, "sources", self.sources),
+            end_date=v.get("end_date"), date_note=v.get("date_note"), date_dispute=v.get("date_dispute"),  # type: ignore[arg-type]
+            laws=self.refs(raw, "laws", self.laws), actors=self.refs(raw, "actors", self.actors),
+            quotes=quotes, tiktok_status=status, line=raw.line,
+        )
+
+
+# -- helpers -------------------------------------------------------------------------------
+def _is_null(node: Node) -> bool:
+    """True for a value left empty (`key:`), or written as a plain `~` / `null`."""
+    return isinstance(node, ScalarNode) and node.tag == _NULL_TAG and node.style is None
+
+
+def _shape(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    return f"the single value '{node.value}'" if len(node.value) <= 40 else "a single value"
+
+
+def _suggest(word: str, choices, *, list_all: bool) -> str | None:
+    """'; did you mean 'x'?' for a near miss, else the allowed names (or None)."""
+    choices = list(choices)
+    lowered = {choice.lower(): choice for choice in choices}
+    match = lowered.get(word.lower())
+    if match is None:
+        close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+        match = close[0] if close else None
+    if match is not None:
+        return f"; did you mean '{match}'?"
+    if list_all:
+        return f"; the fields here are: {', '.join(choices)}"
+    return None
+
+
+def _slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "my-slug"
+
+
+def _example_key(collection: Collection) -> str:
+    return "KG" if collection.key == "code" else "my-slug"
+
+
+def _key_format_message(collection: Collection, key: str) -> str:
+    if collection.key == "code":
+        hint = f"; did you mean '{key.upper()}'?" if _CODE.match(key.upper()) else ""
+        return (f"'{key}' is not a country code: use two capital letters (ISO 3166-1 alpha-2, "
+                f"EU for the European Union){hint}")
+    return (f"'{key}' is not a valid slug: use lower-case letters, digits and single hyphens, "
+            f"e.g. '{_slugify(key)}'")
+
+
+def _url_problem(text: str) -> str | None:
+    """Why `text` is not an acceptable http(s) address, or None when it is."""
+    if not text.strip():
+        return "'url' is empty: write the address, starting with https://"
+    for index, char in enumerate(text):
+        if char.isspace() or ord(char) < 0x20 or 0x7f <= ord(char) < 0xa0:
+            return (f"the address contains a space or invisible character at position {index + 1}; "
+                    "remove it (encode a real space as %20)")
+    scheme = _URL_SCHEME.match(text)
+    if scheme is None:
+        return f"'{_clip(text)}' is not a full address: start it with https://"
+    name = scheme.group(1).lower()
+    if name not in ("http", "https"):
+        return f"'{name}:' addresses are not allowed: an address must start with https:// or http://"
+    if not text[len(name) + 1:].startswith("//"):
+        return f"'{_clip(text)}' is malformed: write {name}:// followed by the host name"
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+        parts.port  # raises ValueError for a bad port
+    except ValueError:
+        return f"'{_clip(text)}' is malformed: check the host name and port"
+    if not host:
+        return f"'{_clip(text)}' has no host name after {name}://"
+    if "@" in parts.netloc:
+        return f"'{_clip(text)}' contains a user name or password ('@' before the host); remove it"
+    if not (_HOST.match(host) or _IPV4.match(host)):
+        return f"'{_clip(text)}' has an invalid host name '{host}'"
+    return None
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "..."
