@@ -1,0 +1,1 @@
+"""Quality gates: external checkers run on the built site (docs/quality-gates.md)."""

@@ -1,0 +1,54 @@
+"""Gate: every internal link, asset and #fragment resolves, at the root and under a subpath."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tools.gates.build import SUBPATH_SITEURL
+from tools.gates.links import check_site
+
+pytestmark = pytest.mark.gate
+
+
+def _report(problems: list) -> str:
+    return f"{len(problems)} link problem(s):\n" + "\n".join(map(str, problems[:60]))
+
+
+def test_links_resolve_at_the_root(site: Path) -> None:
+    problems = check_site(site, "")
+    assert not problems, _report(problems)
+
+
+def test_links_resolve_under_a_subpath(subpath_site: Path) -> None:
+    problems = check_site(subpath_site, SUBPATH_SITEURL)
+    assert not problems, _report(problems)
+
+
+def test_the_subpath_build_never_links_to_the_domain_root(subpath_site: Path) -> None:
+    """Every page's own address (canonical) is under /sub/: the prefix really is applied."""
+    pages = sorted(subpath_site.rglob("*.html"))
+    missing = [p for p in pages if f'href="{SUBPATH_SITEURL}/' not in p.read_text("utf-8")]
+    assert not missing, f"pages with no link under {SUBPATH_SITEURL}/: {missing[:10]}"
+
+
+def test_the_checker_finds_broken_links(tmp_path: Path) -> None:
+    """The gate can fail: each kind of defect it exists for is reported."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text('<!doctype html><title>a</title><p id="here">', "utf-8")
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><title>t</title><link rel="stylesheet" href="/sub/missing.css">'
+        '<a href="/sub/a/#here">ok</a><a href="/sub/a/#gone">bad fragment</a>'
+        '<a href="/elsewhere/">outside</a><a href="/sub/nothing/">missing</a>'
+        '<a href=" JaVa&#9;Script:alert(1)">js</a><img src="/sub/x.png" alt=""'
+        ' srcset="/sub/a/ 1x, /sub/y.png 2x"><a href="https://other.example/">external</a>', "utf-8")
+    problems = {(p.address, p.message.split(": ", 1)[1]) for p in check_site(tmp_path, SUBPATH_SITEURL)}
+    assert problems == {
+        ("/sub/missing.css", "no such file: missing.css"),
+        ("/sub/a/#gone", "no id 'gone' in a/index.html"),
+        ("/elsewhere/", "internal address outside the site's path /sub/"),
+        ("/sub/nothing/", "no such file: nothing"),
+        (" JaVa\tScript:alert(1)", "javascript: address"),
+        ("/sub/x.png", "no such file: x.png"),
+        ("/sub/y.png", "no such file: y.png"),
+    }

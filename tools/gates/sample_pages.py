@@ -1,0 +1,53 @@
+"""Pick one page of every type from a built site, for the browser gates (axe, keyboard, Lighthouse).
+
+The page types follow `explainer.urls`. Where a type has many pages (events, countries, laws,
+actors, years, kinds) the largest file is taken: it has the most of what that template can show
+(quotes, figures, disputed dates), so it exercises the most markup.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["PAGE_TYPES", "sample_pages"]
+
+# type -> (folder whose sub-folders are pages of that type, or a fixed page)
+PAGE_TYPES: dict[str, str] = {
+    "home": "index.html",
+    "timeline": "timeline/index.html",
+    "timeline year": "timeline/*/index.html",
+    "timeline by country": "timeline/country/*/index.html",
+    "timeline by kind": "timeline/kind/*/index.html",
+    "event": "events/*/index.html",
+    "country": "countries/*/index.html",
+    "laws": "laws/index.html",
+    "law": "laws/*/index.html",
+    "actors": "actors/index.html",
+    "actor": "actors/*/index.html",
+    "sources": "sources/index.html",
+    "about": "about/index.html",
+    "404": "404.html",
+}
+
+
+def _url_path(file: Path, root: Path) -> str:
+    relative = file.relative_to(root).as_posix()
+    return relative.removesuffix("index.html")
+
+
+def sample_pages(root: Path) -> dict[str, str | None]:
+    """Map each page type to the URL path (relative to the site root) of one page of it.
+
+    A type with no page built maps to None, so that callers can report it as missing.
+    """
+    picked: dict[str, str | None] = {}
+    for kind, pattern in PAGE_TYPES.items():
+        candidates = sorted(root.glob(pattern))
+        if kind == "timeline year":
+            candidates = [c for c in candidates if c.parent.name.isdigit()]
+        if not candidates:
+            picked[kind] = None
+            continue
+        # Largest first; the path breaks ties so that the choice is stable.
+        best = max(candidates, key=lambda file: (file.stat().st_size, file.as_posix()))
+        picked[kind] = _url_path(best, root)
+    return picked
