@@ -1,0 +1,8 @@
+"""`python -m explainer ...`: see `cli` (plugins/ must be on PYTHONPATH)."""
+from __future__ import annotations
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

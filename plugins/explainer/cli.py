@@ -1,0 +1,77 @@
+"""Command line: `python -m explainer validate [PATH] [--github]` and `python -m explainer schema`.
+
+`validate` prints each problem as `events.yaml:LINE:COL: message` on stderr (the form editors'
+tools make clickable), then a count, and exits 1; on success it prints what the file holds and
+exits 0. `--github` adds GitHub Actions `::error` annotations so problems show on the lines of a
+pull request.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .load import load_dataset
+from .problems import EventsFileError, Problem
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m explainer", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("validate", help="check events.yaml and report every problem")
+    check.add_argument("path", nargs="?", default="events.yaml", help="the file to check (default: events.yaml)")
+    check.add_argument("--github", action="store_true", help="also print GitHub Actions ::error annotations")
+    schema = commands.add_parser("schema", help="write schema/events.schema.json from the field definitions")
+    schema.add_argument("--check", action="store_true", help="exit 1 if the committed schema is out of date")
+    args = parser.parse_args(argv)
+    if args.command == "validate":
+        return validate(args.path, github=args.github)
+    return write_schema(check_only=args.check)
+
+
+def validate(path: str, *, github: bool = False) -> int:
+    try:
+        dataset = load_dataset(Path(path), display_name=path)
+    except EventsFileError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+            if github:
+                print(github_annotation(problem), file=sys.stderr)
+        count = len(error.problems)
+        print(f"{count} problem{'s' if count != 1 else ''} in {path}", file=sys.stderr)
+        return 1
+    print(
+        f"{path} is valid: {len(dataset.countries)} countries, {len(dataset.laws)} laws, "
+        f"{len(dataset.actors)} actors, {len(dataset.sources)} sources, {len(dataset.events)} events"
+    )
+    return 0
+
+
+def github_annotation(problem: Problem) -> str:
+    """A GitHub Actions workflow command that marks the problem on its line in a pull request."""
+    file = _escape_property(Path(problem.path).as_posix())
+    return f"::error file={file},line={problem.line},col={problem.column}::{_escape_data(problem.message)}"
+
+
+def _escape_data(text: str) -> str:
+    # GitHub's rules for the message part of a workflow command.
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    # Property values additionally escape the separators ':' and ','.
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def write_schema(*, check_only: bool) -> int:
+    from .schema import SCHEMA_PATH, render_schema, write_schema as write
+
+    if check_only:
+        current = SCHEMA_PATH.read_text(encoding="utf-8") if SCHEMA_PATH.exists() else ""
+        if current != render_schema():
+            print(f"{SCHEMA_PATH} is out of date: run `python -m explainer schema`", file=sys.stderr)
+            return 1
+        print(f"{SCHEMA_PATH} is up to date")
+        return 0
+    print(f"wrote {write()}")
+    return 0
