@@ -19,8 +19,12 @@ def _d(text: str) -> PartialDate:
     return PartialDate.parse(text)
 
 
+HOSTILE_SUMMARY = "Click [here](javascript:alert(1)) or [there](JaVa%09ScRiPt:alert(2)). <script>alert(3)</script>"
+
+
 def sample_dataset(hostile_title: str | None = None) -> Dataset:
-    """A Dataset built by hand; `hostile_title` replaces one event's title (escaping tests)."""
+    """A Dataset built by hand; `hostile_title` replaces one event's title and its summary
+    becomes HOSTILE_SUMMARY (escaping tests)."""
     occrp = Source("occrp-kg", _t("Kyrgyzstan Blocks TikTok"), _t("OCCRP"),
                    "https://www.occrp.org/en/daily/18667-kyrgyzstan-blocks-tiktok",
                    author="Bektour Iskender", published=_d("2024-04-18"))
@@ -57,7 +61,7 @@ def sample_dataset(hostile_title: str | None = None) -> Dataset:
               tiktok_status=(StatusChange(kz, TikTokStatus.UNDER_DISCUSSION),),
               date_note=_t("The source says only April 2024.")),
         Event("kg-gknb-order", _d("2024-04-16"), _t(hostile_title or "Security service orders providers to block TikTok"),
-              _t("The GKNB instructs providers to cut access, citing the child-protection law."),
+              _t(HOSTILE_SUMMARY if hostile_title else "The GKNB instructs providers to cut access, citing the child-protection law."),
               EventKind.ORDER, (kg,), (occrp,), laws=(child,), actors=(gknb,),
               date_dispute=_t("Some later sources give 17 April.")),
         Event("kg-block", _d("2024-04-18"), _t("TikTok stops working in Kyrgyzstan"),

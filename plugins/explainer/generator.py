@@ -35,6 +35,10 @@ def load_events(settings: dict[str, Any]) -> Dataset:
     from .problems import EventsFileError
 
     path = Path(settings["EXPLAINER_EVENTS"])
+    # Problems print the path as given; relative to the working directory, an editor sees
+    # `events.yaml:12:5: ...` as in the validator, not a long absolute path.
+    if path.is_absolute() and path.is_relative_to(Path.cwd()):
+        path = path.relative_to(Path.cwd())
     try:
         return load_dataset(path)
     except EventsFileError as error:

@@ -7,6 +7,7 @@ that declares a string of HTML safe for the autoescaping templates.
 """
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from functools import lru_cache
@@ -34,7 +35,8 @@ def is_safe_link(url: str) -> bool:
     """True for http(s), mailto and relative links; False for every other scheme."""
     # markdown-it hands us a percent-encoded address; decode it (twice, against
     # double encoding) so that "java%09script:" is read as the browser would.
-    decoded = unquote(unquote(url))
+    # HTML entities are decoded too, in case an address reaches us still encoded.
+    decoded = html.unescape(unquote(unquote(url)))
     cleaned = _strip_invisible(decoded).lower()
     if cleaned.startswith("//"):
         return True  # protocol-relative: same scheme as the page

@@ -1,0 +1,97 @@
+"""Nothing from the data reaches a page as markup unless our Markdown renderer produced it:
+templates autoescape, raw HTML in Markdown is escaped, unsafe link schemes are dropped."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from explainer.markdown import is_safe_link, plain_text, render
+from tests.conftest import BuiltSite, build_in_process
+from tests.site_html import soup
+from tests.site_sample import sample_dataset
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> & "quotes"'
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    return build_in_process(tmp_path_factory.mktemp("hostile") / "output",
+                            EXPLAINER_DATASET=sample_dataset(hostile_title=HOSTILE))
+
+
+@pytest.mark.parametrize("page", ["events/kg-gknb-order/", "timeline/2024/", "countries/kg/", "laws/kg-child-protection/"])
+def test_hostile_title_is_text_not_markup(hostile_site: BuiltSite, page: str) -> None:
+    document = soup(hostile_site.page(page))
+    scripts = [tag for tag in document.find_all("script") if tag.get("type") != "application/ld+json"]
+    assert scripts == []
+    assert document.find("img") is None
+    assert any(HOSTILE in link.get_text() for link in document.find_all(["a", "h1"]))
+
+
+def test_hostile_title_in_head_and_json_ld(hostile_site: BuiltSite) -> None:
+    path = hostile_site.page("events/kg-gknb-order/")
+    raw = path.read_text(encoding="utf-8")
+    assert "<script>alert" not in raw
+    document = soup(path)
+    assert document.title.get_text().startswith(HOSTILE)
+    assert document.find("meta", property="og:title")["content"] == HOSTILE
+    data = json.loads(document.find("script", type="application/ld+json").string)
+    assert data["headline"] == HOSTILE
+
+
+def test_hostile_markdown_summary_loses_its_links_and_html(hostile_site: BuiltSite) -> None:
+    summary = soup(hostile_site.page("events/kg-gknb-order/")).find("div", class_="summary")
+    assert [a.get("href") for a in summary.find_all("a")] == []
+    assert "<script>alert(3)</script>" in summary.get_text()
+
+
+@pytest.mark.parametrize("url", [
+    "javascript:alert(1)", "JAVASCRIPT:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
+    "java%09script:alert(1)", "%6Aavascript:alert(1)", "\u200bjavascript:alert(1)", "jav&#x09;ascript:x",
+    "data:text/html,<b>x</b>", "vbscript:x", "file:///etc/passwd", "ftp://example.org/", "x:y",
+])
+def test_unsafe_schemes_are_refused(url: str) -> None:
+    assert not is_safe_link(url)
+
+
+@pytest.mark.parametrize("url", [
+    "https://example.org/a?b#c", "HTTP://EXAMPLE.ORG", "mailto:editors@example.org", "../data/events.json",
+    "/timeline/", "#anchor", "a/b:c", "?q=1",
+])
+def test_safe_links_are_kept(url: str) -> None:
+    assert is_safe_link(url)
+
+
+def test_render_escapes_raw_html_and_drops_bad_links() -> None:
+    html = render('<b>bold</b> [a](javascript:alert(1)) [e](jav&#x09;ascript:x) [b](https://example.org) <https://example.org/x>\n\n| a |\n|---|\n| 1 |\n')
+    assert "<b>" not in html and "&lt;b&gt;" in html
+    assert 'href="javascript' not in html
+    assert '<a href="https://example.org">b</a>' in html
+    assert "<table>" in html
+
+
+def test_render_is_cached_per_text() -> None:
+    text = "Some *cached* text."
+    assert render(text) is render(text)
+
+
+def test_plain_text_drops_markup() -> None:
+    assert plain_text("A *b* [c](https://x.org)\nd") == "A b c d"
+
+
+def test_content_pages_use_markdown_it(tmp_path: Path) -> None:
+    """A content page with raw HTML and a javascript: link is read by our reader."""
+    content = tmp_path / "content" / "pages"
+    content.mkdir(parents=True)
+    (content / "hostile.md").write_text(
+        "Title: Hostile\nSlug: hostile\n\n<script>alert(1)</script> [x](javascript:alert(1)) ~~gone~~\n",
+        encoding="utf-8")
+    site = build_in_process(tmp_path / "output", PATH=str(tmp_path / "content"),
+                            EXPLAINER_DATASET=sample_dataset())
+    document = soup(site.page("hostile/"))
+    main = document.find("main")
+    assert main.find("script") is None
+    assert [a.get("href") for a in main.find_all("a")] == []
+    assert main.find("s") is not None  # strikethrough: markdown-it, not Python-Markdown

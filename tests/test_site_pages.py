@@ -1,0 +1,143 @@
+"""The pages exist, show every event where it belongs, and are accessible by construction."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from explainer.dates import PartialDate
+from explainer.model import Dataset
+from tests.conftest import ROOT, BuiltSite, needs_loader
+from tests.site_html import soup
+from tests.site_sample import sample_dataset
+
+
+def real_dataset() -> Dataset:
+    from explainer.load import load_dataset
+
+    return load_dataset(ROOT / "events.yaml")
+
+
+def anchors(site: BuiltSite, path: str) -> set[str]:
+    return {tag["id"] for tag in soup(site.page(path)).find_all("article", class_="event")}
+
+
+def links_to(site: BuiltSite, path: str) -> set[str]:
+    return {a["href"] for a in soup(site.page(path)).find_all("a", href=True)}
+
+
+def check_every_event_is_placed(site: BuiltSite, data: Dataset) -> None:
+    timeline_ids: set[str] = set()
+    for file in (site.output / "timeline").glob("[0-9]*/**/index.html"):
+        timeline_ids |= {tag["id"] for tag in soup(file).find_all("article", class_="event")}
+    assert timeline_ids == {event.id for event in data.events}
+    for event in data.events:
+        assert site.page(f"events/{event.id}/").is_file()
+        for country in event.countries:
+            assert event.id in anchors(site, f"countries/{country.slug}/"), (event.id, country.code)
+            assert event.id in anchors(site, f"timeline/country/{country.slug}/")
+        for law in event.laws:
+            assert f"{site.siteurl}/events/{event.id}/" in links_to(site, f"laws/{law.slug}/"), (event.id, law.slug)
+        assert event.id in anchors(site, f"timeline/kind/{event.kind.value}/")
+
+
+def test_sample_events_are_on_timeline_country_and_law_pages(sample_site: BuiltSite) -> None:
+    check_every_event_is_placed(sample_site, sample_dataset())
+
+
+@needs_loader
+def test_real_events_are_on_timeline_country_and_law_pages(built_site: BuiltSite) -> None:
+    check_every_event_is_placed(built_site, real_dataset())
+
+
+@pytest.mark.parametrize("path", [
+    "", "timeline/", "laws/", "actors/", "sources/", "about/", "404.html",
+    "feeds/events.atom.xml", "data/events.json", "data/events.csv", "data/events.schema.json",
+    "sitemap.xml", "robots.txt", "theme/css/site.css",
+])
+def test_site_wide_pages_exist(sample_site: BuiltSite, path: str) -> None:
+    assert sample_site.page(path).is_file()
+
+
+def test_no_pelican_blog_pages(sample_site: BuiltSite) -> None:
+    written = {path.relative_to(sample_site.output).parts[0] for path in sample_site.output.iterdir()}
+    assert not written & {"tag", "category", "author", "archives.html", "tags.html", "categories.html",
+                          "authors.html", "drafts", "pages"}
+
+
+def test_home_shows_status_derived_from_latest_event(sample_site: BuiltSite) -> None:
+    rows = {
+        row.th.get_text(strip=True): row.find("span", class_="badge").get_text(strip=True)
+        for row in soup(sample_site.page("")).find("table", class_="status-table").tbody.find_all("tr")
+    }
+    assert rows == {"Kyrgyzstan": "Blocked", "Kazakhstan": "Under discussion", "United States": "Ordered to divest"}
+
+
+def test_event_page_shows_date_precision_quotes_and_dispute(sample_site: BuiltSite) -> None:
+    page = soup(sample_site.page("events/kz-rector-proposal/"))
+    assert page.find("time")["datetime"] == "2024-04"
+    assert page.find("time").get_text() == "April 2024"
+    assert page.find("blockquote").get_text(strip=True) == "TikTok harms children"
+    disputed = soup(sample_site.page("events/kg-gknb-order/")).find("p", class_="dispute")
+    assert disputed.get_text(" ", strip=True).startswith("Date disputed:")
+
+
+def test_timeline_says_its_order_and_groups_by_month(sample_site: BuiltSite) -> None:
+    page = soup(sample_site.page("timeline/2024/"))
+    assert "oldest first" in page.find("p", class_="order-note").get_text()
+    assert [h.get_text() for h in page.find_all("h3")] == ["April 2024"]
+    dates = [article.find("time")["datetime"] for article in page.find_all("article", class_="event")]
+    assert dates == sorted(dates, key=lambda d: PartialDate.parse(d).sort_key)
+
+
+HEADING = re.compile(r"^h([1-6])$")
+
+
+def check_accessible_shell(site: BuiltSite) -> None:
+    for file in site.html_files():
+        where = file.relative_to(site.output)
+        page = soup(file)
+        assert page.html.get("lang") == "en", where
+        first_link = page.body.find("a")
+        assert first_link is not None and first_link["href"].endswith("#main"), where
+        for landmark in ("header", "nav", "main", "footer"):
+            assert page.find(landmark) is not None, (where, landmark)
+        assert page.find("main")["id"] == "main"
+        headings = [int(HEADING.match(tag.name).group(1)) for tag in page.find_all(HEADING)]
+        assert headings.count(1) == 1 and headings[0] == 1, where
+        for before, after in zip(headings, headings[1:]):
+            assert after <= before + 1, (where, headings)
+        assert page.find(style=True) is None and page.find("style") is None, where
+        assert [s for s in page.find_all("script") if s.get("type") != "application/ld+json"] == [], where
+        csp = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+        assert "script-src 'none'" in csp["content"], where
+        for time in page.find_all("time"):
+            assert re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", time["datetime"]), where
+        for name in ("og:title", "og:description", "og:url", "og:type"):
+            assert page.find("meta", property=name) is not None, (where, name)
+        assert page.find("meta", attrs={"name": "twitter:card"}) is not None
+        if file.name != "404.html":
+            assert page.find("link", rel="canonical") is not None, where
+
+
+def test_sample_pages_have_an_accessible_shell(sample_site: BuiltSite) -> None:
+    check_accessible_shell(sample_site)
+
+
+@needs_loader
+def test_real_pages_have_an_accessible_shell(built_site: BuiltSite) -> None:
+    check_accessible_shell(built_site)
+
+
+@needs_loader
+def test_every_page_type_is_built_from_real_data(built_site: BuiltSite) -> None:
+    data = real_dataset()
+    for code in data.countries:
+        page = soup(built_site.page(f"countries/{code.lower()}/"))
+        assert page.h1.get_text() == data.countries[code].name.en
+    for law in data.laws.values():
+        assert soup(built_site.page(f"laws/{law.slug}/")).h1.get_text() == law.short_name.en
+    for actor in data.actors.values():
+        assert soup(built_site.page(f"actors/{actor.slug}/")).h1.get_text() == actor.name.en
+    bibliography = {li["id"] for li in soup(built_site.page("sources/")).find("ol", class_="bibliography").find_all("li")}
+    assert bibliography == set(data.sources)
