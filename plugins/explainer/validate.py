@@ -57,11 +57,13 @@ class _Raw:
     label: str
     """How messages name it: "event 'kg-block'", "law 'kg-child-protection'", "figure"."""
     key: str | None = None
+    key_node: Node | None = None
     values: dict[str, object] = field(default_factory=dict)
 
     @property
     def line(self) -> int:
-        return self.node.start_mark.line + 1
+        """Where the entry starts: its key for keyed collections, else its first field."""
+        return (self.key_node or self.node).start_mark.line + 1
 
 
 def validate(root: Node, display_name: str) -> model.Dataset:
@@ -107,8 +109,13 @@ class _Validator:
             raise EventsFileError(self.problems)
         return _Builder(self.entries).build()
 
-    def mapping_fields(self, node: MappingNode, allowed: tuple[str, ...], where: str) -> dict[str, Node]:
-        """Field name -> value node, reporting duplicate, unknown and non-text keys."""
+    def mapping_fields(self, node: MappingNode, allowed: tuple[str, ...], where: str,
+                       near_misses: set[str] | None = None) -> dict[str, Node]:
+        """Field name -> value node, reporting duplicate, unknown and non-text keys.
+
+        Field names suggested for unknown keys go into `near_misses`, so that a misspelt required
+        field gets one message ("did you mean 'title'?"), not a second one saying 'title' is missing.
+        """
         found: dict[str, Node] = {}
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -121,7 +128,10 @@ class _Validator:
                 continue
             first_line[key] = key_node.start_mark.line + 1
             if key not in allowed:
-                self.report(key_node, f"unknown field '{key}' in {where}{_suggest(key, allowed, list_all=True)}")
+                hint = _suggest(key, allowed, list_all=True)
+                self.report(key_node, f"unknown field '{key}' in {where}{hint}")
+                if near_misses is not None and hint and hint.startswith("; did you mean"):
+                    near_misses.add(hint.split("'")[1])
                 continue
             found[key] = value_node
         return found
@@ -161,7 +171,9 @@ class _Validator:
                     self.report(value_node, f"{label} should be a mapping of fields ({record.fields[0].name}: ..., "
                                             f"...), not {_shape(value_node)}")
                 continue
-            self.entries[collection.name].append(self.read_record(record, value_node, label, key))
+            raw = self.read_record(record, value_node, label, key)
+            raw.key_node = key_node
+            self.entries[collection.name].append(raw)
 
     def read_list_collection(self, collection: Collection, node: Node) -> None:
         record = RECORDS[collection.record]
@@ -173,7 +185,7 @@ class _Validator:
             return
         for item in node.value:
             if not isinstance(item, MappingNode):
-                self.report(item, f"each item of '{collection.name}' should be a {record.name} with fields "
+                self.report(item, f"each item of '{collection.name}' should be {_a(record.name)} with fields "
                                   f"({record.fields[0].name}: ..., ...), not {_shape(item)}")
                 continue
             label = record.name
@@ -185,11 +197,12 @@ class _Validator:
 
     def read_record(self, record: Record, node: MappingNode, label: str, key: str | None = None) -> _Raw:
         raw = _Raw(record, node, label, key)
-        present = self.mapping_fields(node, record.names, record.name)
+        near_misses: set[str] = set()
+        present = self.mapping_fields(node, record.names, record.name, near_misses)
         for spec in record.fields:
             value_node = present.get(spec.name)
             if value_node is None:
-                if spec.required:
+                if spec.required and spec.name not in near_misses:
                     self.report(node, f"missing required field '{spec.name}' in {label}")
                 continue
             value = self.read_field(spec, value_node)
@@ -200,7 +213,8 @@ class _Validator:
     # -- pass 1: one field -----------------------------------------------------------------
     def read_field(self, spec: Field, node: Node) -> object:
         if _is_null(node):
-            return self.report(node, f"'{spec.name}' has no value: write one, or remove the line")
+            fix = "write one" if spec.required else "write one, or remove the line"
+            return self.report(node, f"'{spec.name}' has no value: {fix}")
         kind = spec.kind
         if kind in (Kind.TEXT, Kind.MARKDOWN):
             return self.read_text(spec, node)
@@ -240,7 +254,8 @@ class _Validator:
 
     def nonempty(self, spec: Field, node: Node, text: str, what: str | None = None) -> object:
         if not text.strip():
-            return self.report(node, f"'{what or spec.name}' is empty: write the text, or remove the line")
+            fix = "write the text" if spec.required else "write the text, or remove the line"
+            return self.report(node, f"'{what or spec.name}' is empty: {fix}")
         return text
 
     def read_text(self, spec: Field, node: Node) -> object:
@@ -309,8 +324,9 @@ class _Validator:
         if text.lower() in values:
             return self.report(node, f"'{text}' is not a valid {spec.name}; did you mean '{text.lower()}'?")
         hint = _suggest(text, values, list_all=False)
-        return self.report(node, f"'{text}' is not a valid {spec.name}{hint or ''}; "
-                                 f"the values are: {', '.join(values)}")
+        if hint:
+            return self.report(node, f"'{text}' is not a valid {spec.name}{hint}")
+        return self.report(node, f"'{text}' is not a valid {spec.name}; the values are: {', '.join(values)}")
 
     def read_url(self, node: ScalarNode, text: str) -> object:
         message = _url_problem(text)
@@ -358,7 +374,7 @@ class _Validator:
         ok = True
         for item in node.value:
             if not isinstance(item, MappingNode):
-                self.report(item, f"each item of '{spec.name}' should be a {record.name} with fields "
+                self.report(item, f"each item of '{spec.name}' should be {_a(record.name)} with fields "
                                   f"({record.fields[0].name}: ..., ...), not {_shape(item)}")
                 ok = False
                 continue
@@ -373,7 +389,7 @@ class _Validator:
         entries: list[tuple[_Ref, object]] = []
         first_line: dict[str, int] = {}
         ok = True
-        status_field = Field("status", Kind.CHOICE, "", vocab=spec.vocab)
+        status_field = Field("TikTok status", Kind.CHOICE, "", vocab=spec.vocab)
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.report(key_node, f"each key of '{spec.name}' must be a country code like KG")
@@ -545,7 +561,8 @@ class _Builder:
 # -- helpers -------------------------------------------------------------------------------
 def _is_null(node: Node) -> bool:
     """True for a value left empty (`key:`), or written as a plain `~` / `null`."""
-    return isinstance(node, ScalarNode) and node.tag == _NULL_TAG and node.style is None
+    # libyaml reports a plain scalar's style as '', the pure-Python parser as None.
+    return isinstance(node, ScalarNode) and node.tag == _NULL_TAG and not node.style
 
 
 def _shape(node: Node) -> str:
@@ -569,6 +586,10 @@ def _suggest(word: str, choices, *, list_all: bool) -> str | None:
     if list_all:
         return f"; the fields here are: {', '.join(choices)}"
     return None
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
 def _slugify(text: str) -> str:

@@ -29,8 +29,8 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_BYTES = 64 * 1024 * 1024
 """Largest file accepted. 10,000 events take about 15 MB."""
-MAX_FLOW_DEPTH = 50
-"""Most `[`/`{` open at once; events.yaml needs 2."""
+MAX_FLOW_DEPTH = 1000
+"""Most `[`/`{` open at once. events.yaml needs 2; libyaml crashes somewhere past 10,000."""
 MAX_PREFIX = 200
 """Longest run of indentation and `- `/`? `/`: ` at the start of a line; events.yaml needs ~12."""
 MAX_REPEATED = 10
@@ -72,6 +72,10 @@ def read_file(path: Path, display_name: str) -> str:
 
 def decode(data: bytes, display_name: str) -> str:
     """Decode strict UTF-8 (a byte-order mark is allowed and dropped)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise EventsFileError([Problem(
+            display_name, 1, 1, "the file is saved as UTF-16; save it with UTF-8 encoding instead",
+        )])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -164,7 +168,7 @@ def _check_depth(text: str, display_name: str) -> Problem | None:
                 return Problem(
                     display_name, line, column,
                     f"more than {MAX_FLOW_DEPTH} brackets are open here; "
-                    "events.yaml never nests that deep: check for unclosed '[' or '{'",
+                    "events.yaml never nests that deep: check for unclosed brackets",
                 )
         elif depth:
             depth -= 1
