@@ -25,6 +25,7 @@ EVENTS = ROOT / "events.yaml"
 OUTPUT = ROOT / "output"
 CACHE = ROOT / ".cache"
 PYTHON = sys.executable
+sys.path.insert(0, str(ROOT / "plugins"))  # so tasks can import explainer (new-event)
 
 LOCAL_SETTINGS = "pelicanconf.py"
 PUBLISH_SETTINGS = "publishconf.py"

@@ -203,6 +203,55 @@ def _comment_run_start(lines: Sequence[str], start: int) -> int:
     return start
 
 
+YEAR_HEADER = re.compile(r"^(?P<lead>\s*#[\s=#*-]*?)(?P<year>\d{4})(?P<tail>[\s=#*-]*)$")
+"""A comment that opens a year in the list, such as `  # ---- 2024 ----`."""
+
+
+def _year_header(lines: Sequence[str], item: _Item) -> re.Match[str] | None:
+    """The year comment directly above an event, if the file uses them and this one has one."""
+    for index in range(_comment_run_start(lines, item.start), item.start):
+        match = YEAR_HEADER.match(lines[index])
+        if match:
+            return match
+    return None
+
+
+def _place(lines: Sequence[str], layout: _Layout, when: PartialDate) -> tuple[int, list[str], list[str]]:
+    """Where the new event goes (0-based line to insert at) and the lines to put around it.
+
+    After the last event dated on or before it, so the list stays oldest first. When the file
+    opens each year with a comment (`# ---- 2024 ----`), an event of a year not yet present
+    gets such a comment too, and one of a year already present goes under that year's.
+    """
+    items = layout.items
+    blank = [""] if layout.blank_between else []
+    headers = [match for item in items if (match := _year_header(lines, item))]
+    style = headers[0] if headers else None
+
+    def header_for(year: int) -> list[str]:
+        return [f"{style['lead']}{year}{style['tail']}"] if style else []
+
+    earlier = [i for i, item in enumerate(items) if item.date and item.date.sort_key <= when.sort_key]
+    following = items[earlier[-1] + 1] if earlier and earlier[-1] + 1 < len(items) else (None if earlier else items[0])
+    previous = items[earlier[-1]] if earlier else None
+
+    if following is not None and following.date and following.date.year == when.year:
+        if _year_header(lines, following) is not None:
+            # First of its year: right under the year's comment, above the next event.
+            return following.start, [], blank
+    if previous is None and following is not None:
+        # Older than every event: above the first one and the comments that introduce it.
+        new_year = header_for(when.year) if following.date is None or following.date.year != when.year else []
+        return _comment_run_start(lines, following.start), new_year, blank
+    assert previous is not None
+    if following is None:
+        at = layout.end
+    else:
+        at = _content_end(lines, previous.start, _comment_run_start(lines, following.start), layout.field_indent)
+    new_year = header_for(when.year) if previous.date is not None and previous.date.year != when.year else []
+    return at, blank + new_year, []
+
+
 def _flow(values: Iterable[str]) -> str:
     return "[" + ", ".join(values) + "]"
 
@@ -215,7 +264,10 @@ def _event_lines(
     """The new event as lines (without line ends), and the names of fields left to fill in."""
     pad = " " * indent
     todo: list[str] = []
-    lines = [" " * dash_indent + "-" + " " * (indent - dash_indent - 1) + f"id: {event_id}", f"{pad}date: {date}"]
+    lines = [
+        " " * dash_indent + "-" + " " * (indent - dash_indent - 1) + f"id: {event_id}",
+        f"{pad}date: {json.dumps(date)}",  # quoted, as CONTRIBUTING.md asks: a string, never a YAML date
+    ]
     if title:
         lines.append(f"{pad}title: {json.dumps(title, ensure_ascii=False)}")
     else:
@@ -249,7 +301,7 @@ def _event_lines(
 def _check_choice(label: str, values: Iterable[str], allowed: Sequence[str]) -> None:
     for value in values:
         if value not in allowed:
-            near = difflib.get_close_matches(value, allowed, n=1)
+            near = difflib.get_close_matches(value, allowed, n=1) or [a for a in allowed if a.lower() == value.lower()]
             hint = f"; did you mean {near[0]}?" if near else f"; known: {', '.join(allowed)}"
             raise ScaffoldError(f"unknown {label} {value!r}{hint}")
 
@@ -300,27 +352,17 @@ def add_event(
         layout = _layout(lines, events)
         taken = {item.event_id for item in layout.items if item.event_id}
         dash_indent, field_indent = layout.dash_indent, layout.field_indent
-        earlier = [i for i, item in enumerate(layout.items) if item.date and item.date.sort_key <= when.sort_key]
-        if not earlier:
-            # Older than every event: before the first one and the comments that introduce it.
-            at = _comment_run_start(lines, layout.items[0].start)
-            lead, trail = False, layout.blank_between
-        elif earlier[-1] + 1 < len(layout.items):
-            # Between two events: after the earlier one, before the comments above the next.
-            following = _comment_run_start(lines, layout.items[earlier[-1] + 1].start)
-            at = _content_end(lines, layout.items[earlier[-1]].start, following, field_indent)
-            lead, trail = layout.blank_between, False
-        else:
-            at, lead, trail = layout.end, layout.blank_between, False
+        at, before, after = _place(lines, layout, when)
     elif events is None:
         # No `events:` key yet: start the list at the end of the file.
         taken, dash_indent, field_indent = set(), 2, 4
-        at, lead, trail, prefix = len(lines), True, False, ["events:"]
+        at, before, after = len(lines), [""], []
+        prefix = ["events:"]
     elif isinstance(events, yaml.ScalarNode) and events.tag == "tag:yaml.org,2002:null":
         # `events:` with nothing under it: the list starts on the next line.
         taken, dash_indent, field_indent = set(), 2, 4
         key_line = next(key.start_mark.line for key, value in root.value if value is events)
-        at, lead, trail = key_line + 1, False, False
+        at, before, after = key_line + 1, [], []
     else:
         raise ScaffoldError("events: must be a list of events ('- id: ...' items); found something else")
 
@@ -336,8 +378,8 @@ def add_event(
         countries=countries, sources=sources, known_countries=known_countries,
         known_sources=known_sources, indent=field_indent, dash_indent=dash_indent,
     )
-    added = [""] * lead + prefix + block + [""] * trail
-    first_line = at + 1 + lead + len(prefix)
+    added = before + prefix + block + after
+    first_line = at + 1 + len(before) + len(prefix)
 
     # Splice into the original text by whole lines, so every other byte stays as it was.
     kept = _split_lines(text, keepends=True)

@@ -1,0 +1,197 @@
+"""tasks.py, run.py and .ci/run: the commands editors and CI type, run for real.
+
+Building and testing a fresh clone end to end takes minutes (a virtual environment, pip);
+that is what `.ci/run` does. These tests check each piece quickly: the menu, validation output
+and its GitHub annotations, the gate table, the bootstrap's stamp, and the documentation.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import run
+import tasks
+
+ROOT = Path(__file__).resolve().parent.parent
+TASKS = ("bench", "build", "check", "clean", "livereload", "new-event", "publish", "test", "validate")
+BROKEN = """\
+countries:
+  KG: {name: Kyrgyzstan}
+sources:
+  occrp:
+    title: Kyrgyzstan blocks TikTok
+    publisher: OCCRP
+    url: https://www.occrp.org/en/news/kyrgyzstan-blocks-tiktok
+events:
+  - id: kg-block
+    date: "2024-02-30"
+    tittle: Kyrgyzstan blocks TikTok
+    summary: Blocked.
+    kind: block
+    countries: [KG]
+    sources: [occrp]
+"""
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", *args], cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_invoke_list_is_a_menu_with_help_for_every_task() -> None:
+    result = invoke("--list")
+    assert result.returncode == 0, result.stderr
+    listed = {}
+    for line in result.stdout.splitlines()[2:]:
+        match = re.match(r"^  (\S+)(?: \((\S+)\))?\s+(\S.*)$", line)
+        if match:
+            listed[match[1]] = match[3]
+    assert set(TASKS) <= set(listed), f"missing from the menu: {set(TASKS) - set(listed)}"
+    assert all(help_text.strip() for help_text in listed.values())
+    assert "livereload (serve)" in result.stdout
+
+
+def test_validate_passes_on_the_real_file() -> None:
+    result = invoke("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture
+def broken_events(tmp_path: Path) -> Path:
+    path = tmp_path / "events.yaml"
+    path.write_text(BROKEN, encoding="utf-8")
+    return path
+
+
+def test_validate_prints_file_line_col_and_exits_1(broken_events: Path) -> None:
+    result = invoke("validate", "--file", str(broken_events))
+    assert result.returncode == 1
+    problems = [line for line in (result.stdout + result.stderr).splitlines() if tasks.PROBLEM_LINE.match(line)]
+    lines = {int(tasks.PROBLEM_LINE.match(line)["line"]) for line in problems}
+    assert {10, 11} <= lines, problems  # the impossible date and the misspelt field
+
+
+def test_validate_github_prints_annotations_and_a_summary(broken_events: Path, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    result = invoke("validate", "--github", "--file", str(broken_events), env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.returncode == 1
+    annotations = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
+    assert any(",line=11,col=" in line and "tittle" in line for line in annotations), result.stdout
+    assert any(",line=10,col=" in line for line in annotations), result.stdout
+    assert "| 11 |" in summary.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("line", "annotation"),
+    [
+        (
+            "events.yaml:12:10: unknown field 'tittle'; did you mean 'title'?",
+            "::error file=events.yaml,line=12,col=10,title=events.yaml check::unknown field 'tittle'; did you mean 'title'?",
+        ),
+        (
+            f"{tasks.ROOT}/events.yaml:3:1: 100% wrong, really\r\n",
+            "::error file=events.yaml,line=3,col=1,title=events.yaml check::100%25 wrong, really",
+        ),
+        ("a,b.yaml:1:2: x: y", "::error file=a%2Cb.yaml,line=1,col=2,title=events.yaml check::x: y"),
+        ("3 problems found", "3 problems found"),
+    ],
+)
+def test_github_annotation(line: str, annotation: str) -> None:
+    assert tasks.github_annotation(line) == annotation
+
+
+def test_step_summary_is_a_markdown_table() -> None:
+    summary = tasks.step_summary(["events.yaml:4:2: a | b", "not a problem line"])
+    assert "| 4 | 2 | a \\| b |" in summary
+    assert "not a problem line" not in summary
+
+
+def test_gate_table_from_a_real_pytest_report(tmp_path: Path) -> None:
+    (tmp_path / "test_html_valid.py").write_text(
+        "import pytest\n"
+        "def test_ok(): pass\n"
+        "def test_also_ok(): pass\n"
+        "def test_bad(): assert False\n"
+        "@pytest.mark.skip(reason='no java')\n"
+        "def test_skipped(): pass\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "test_links.py").write_text("def test_ok(): pass\n", encoding="utf-8")
+    junit = tmp_path / "report.xml"
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}", str(tmp_path)],
+        cwd=tmp_path, capture_output=True, timeout=120,
+    )
+    rows = tasks.gate_rows(junit)
+    assert rows == [tasks.GateRow("html valid", 2, 1, 1), tasks.GateRow("links", 1, 0, 0)]
+    table = tasks.format_table(rows).splitlines()
+    assert table[0].split() == ["gate", "result", "passed", "failed", "skipped"]
+    assert table[2].split() == ["html", "valid", "FAIL", "2", "1", "1"]
+    assert table[3].split() == ["links", "pass", "1", "0", "0"]
+
+
+def test_bench_help_names_its_script() -> None:
+    result = invoke("bench", "--help")
+    assert result.returncode == 0
+    assert "benchmarks/scale.py" in result.stdout
+
+
+# --- run.py: the bootstrap -----------------------------------------------------------------------
+
+
+def test_run_py_needs_only_the_standard_library() -> None:
+    tree = ast.parse((ROOT / "run.py").read_text(encoding="utf-8"))
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    assert imported - {"__future__"} <= sys.stdlib_module_names
+
+
+def test_the_stamp_follows_requirements_txt(tmp_path: Path) -> None:
+    requirements, stamp = tmp_path / "requirements.txt", tmp_path / "stamp"
+    requirements.write_text("pelican==4.12.0\n", encoding="utf-8")
+    assert run.needs_install(stamp, requirements)  # no stamp yet
+    stamp.write_text(run.requirements_digest(requirements) + "\n", encoding="utf-8")
+    assert not run.needs_install(stamp, requirements)
+    requirements.write_text("pelican==4.12.0\nPyYAML==6.0.3\n", encoding="utf-8")
+    assert run.needs_install(stamp, requirements)  # changed pins mean a reinstall
+
+
+# --- .ci/run -----------------------------------------------------------------------------------
+
+
+def test_ci_script_is_strict_bash_and_runs_the_readme_commands() -> None:
+    script = ROOT / ".ci" / "run"
+    assert os.access(script, os.X_OK)
+    text = script.read_text(encoding="utf-8")
+    assert text.startswith("#!/usr/bin/env bash\n")
+    assert "\nset -euo pipefail\n" in text
+    assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
+    assert "python3 run.py build" in text and "python3 run.py test" in text
+    for package in ("default-jre-headless", "chromium", "chromium-driver"):
+        assert package in text
+    assert "npm ci" in text
+
+
+# --- documentation -----------------------------------------------------------------------------
+
+
+def test_readme_gives_the_two_commands_and_documents_every_task() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "python3 run.py build" in readme and "python3 run.py test" in readme
+    for name in TASKS:
+        assert re.search(rf"(invoke|run\.py) {re.escape(name)}\b", readme), f"README does not mention task {name}"
+
+
+def test_readme_and_guide_links_resolve() -> None:
+    for document in (ROOT / "README.md", ROOT / "docs" / "editing-in-the-browser.md"):
+        text = document.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\((?!https?://|#|mailto:)([^)#\s]+)", text):
+            assert (document.parent / target).exists(), f"{document.name} links to missing {target}"
