@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 from enum import IntEnum
 
-_PATTERN = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?")
+# ASCII digits only: `\d` would also accept Arabic-Indic or full-width digits ("٢٠٢٤").
+_PATTERN = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?")
 
 MONTHS = {
     "en": (
