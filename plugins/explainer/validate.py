@@ -33,7 +33,7 @@ _CODE = re.compile(CODE_PATTERN)
 _NUMBER = re.compile(NUMBER_PATTERN)
 _NULL_TAG = "tag:yaml.org,2002:null"
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$")
-_IPV4 = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
+_IPV4 = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,3}){3}$")
 _URL_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 _SINGULAR = {"countries": "country", "laws": "law", "actors": "actor", "sources": "source"}
 _INVALID = object()
