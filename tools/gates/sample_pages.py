@@ -31,7 +31,7 @@ PAGE_TYPES: dict[str, str] = {
 
 def _url_path(file: Path, root: Path) -> str:
     relative = file.relative_to(root).as_posix()
-    return relative.removesuffix("index.html")
+    return relative.removesuffix("index.html") or "./"
 
 
 def sample_pages(root: Path) -> dict[str, str | None]:
