@@ -291,7 +291,6 @@ def write_stock_site(data: dict, site: Path) -> None:
     content.mkdir(parents=True)
     (site / "pelicanconf.py").write_text(STOCK_CONF, encoding="utf-8")
     countries = {code: entry["name"] for code, entry in data["countries"].items()}
-    laws = data["laws"]
     sources = data["sources"]
     for event in data["events"]:
         date = _full_date(event["date"])
@@ -302,7 +301,9 @@ def write_stock_site(data: dict, site: Path) -> None:
             f"Category: {countries[event['countries'][0]]}",
         ]
         if event.get("laws"):
-            lines.append("Tags: " + ", ".join(laws[slug]["short_name"] for slug in event["laws"]))
+            # Tags by law slug: short names end in digits, and Pelican's paginated tag pages
+            # ("tag/law-39" page 3 -> "tag/law-393.html") would collide with another tag's.
+            lines.append("Tags: " + ", ".join(event["laws"]))
         lines += ["", event["summary"].rstrip(), "", "Sources:", ""]
         lines += [f"- [{sources[s]['title']}]({sources[s]['url']})" for s in event["sources"]]
         (content / f"{event['id']}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
