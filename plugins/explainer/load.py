@@ -7,6 +7,7 @@ Any defect raises `EventsFileError`, whose `.problems` lists every problem found
 """
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from .model import Dataset
@@ -34,4 +35,13 @@ def load_dataset_from_text(text: str, display_name: str = "events.yaml") -> Data
 
 
 def _from_text(text: str, display_name: str) -> Dataset:
-    return validate(compose(text, display_name), display_name)
+    # Composing and validating allocate hundreds of thousands of small objects and free none of
+    # them until the end; the cyclic garbage collector would rescan the growing heap again and
+    # again (4x slower on 10,000 events). Nothing here creates garbage cycles, so pause it.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return validate(compose(text, display_name), display_name)
+    finally:
+        if enabled:
+            gc.enable()

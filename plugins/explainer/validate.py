@@ -14,6 +14,7 @@ of the record for a missing field.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -27,6 +28,7 @@ from .fields import (
 )
 from .problems import EventsFileError, Problem
 from .text import DEFAULT_LANGUAGE, LANGUAGES, Text
+from .vocab import Vocabulary
 
 _SLUG = re.compile(SLUG_PATTERN)
 _CODE = re.compile(CODE_PATTERN)
@@ -318,9 +320,10 @@ class _Validator:
 
     def read_choice(self, spec: Field, node: ScalarNode, text: str) -> object:
         assert spec.vocab is not None
-        values = tuple(member.value for member in spec.vocab)
-        if text in values:
-            return spec.vocab(text)
+        members = _members(spec.vocab)
+        if text in members:
+            return members[text]
+        values = tuple(members)
         if text.lower() in values:
             return self.report(node, f"'{text}' is not a valid {spec.name}; did you mean '{text.lower()}'?")
         hint = _suggest(text, values, list_all=False)
@@ -559,6 +562,11 @@ class _Builder:
 
 
 # -- helpers -------------------------------------------------------------------------------
+@functools.cache
+def _members(vocab: type[Vocabulary]) -> dict[str, Vocabulary]:
+    return {member.value: member for member in vocab}
+
+
 def _is_null(node: Node) -> bool:
     """True for a value left empty (`key:`), or written as a plain `~` / `null`."""
     # libyaml reports a plain scalar's style as '', the pure-Python parser as None.
