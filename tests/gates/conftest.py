@@ -1,9 +1,9 @@
-"""Fixtures for the quality gates: built sites (root and subpath), a loopback server, tools.
+"""Fixtures for the quality gates: the built site, a loopback server, the external tools.
 
-The site at the root is built once per session; `invoke check` passes its own fresh build in
-EXPLAINER_OUTPUT and the gates then check exactly that folder. A gate whose external tool
-(Java, Node, Chromium, npm packages) is missing skips locally with what to install, and fails
-when CI=true, so that CI can never pass by skipping.
+The gates check the session's real build (`built_site` and `subpath_site` in tests/conftest.py);
+`invoke check` passes its own fresh build in EXPLAINER_OUTPUT and the gates then check exactly
+that folder. A gate whose external tool (Java, Node, Chromium, npm packages) is missing skips
+locally with what to install, and fails when CI=true, so that CI can never pass by skipping.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import pytest
 
-from tools.gates.build import SUBPATH_SITEURL, build_site
+from tests.conftest import BuiltSite
 from tools.gates.html_check import ToolMissing, find_java, find_vnu_jar
 from tools.gates.node import check_browser_tools
 from tools.gates.sample_pages import sample_pages
@@ -47,19 +47,13 @@ def browser_tools() -> None:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site(request: pytest.FixtureRequest) -> Path:
     """The real site built at the root with pelicanconf.py (or the build `invoke check` made)."""
     given = os.environ.get("EXPLAINER_OUTPUT")
     if given and (Path(given) / "index.html").is_file():
         return Path(given)
-    return build_site(tmp_path_factory.mktemp("gate-site") / "output")
-
-
-@pytest.fixture(scope="session")
-def subpath_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site built with publishconf.py for SITEURL=https://example.org/sub."""
-    return build_site(tmp_path_factory.mktemp("gate-subpath") / "output",
-                      settings="publishconf.py", siteurl=SUBPATH_SITEURL)
+    built: BuiltSite = request.getfixturevalue("built_site")
+    return built.output
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.gates.build import SUBPATH_SITEURL
+from tests.conftest import SUBPATH_SITEURL, BuiltSite
 from tools.gates.links import check_site
 
 pytestmark = pytest.mark.gate
@@ -20,14 +20,15 @@ def test_links_resolve_at_the_root(site: Path) -> None:
     assert not problems, _report(problems)
 
 
-def test_links_resolve_under_a_subpath(subpath_site: Path) -> None:
-    problems = check_site(subpath_site, SUBPATH_SITEURL)
+def test_links_resolve_under_a_subpath(subpath_site: BuiltSite) -> None:
+    assert subpath_site.siteurl == SUBPATH_SITEURL
+    problems = check_site(subpath_site.output, subpath_site.siteurl)
     assert not problems, _report(problems)
 
 
-def test_the_subpath_build_never_links_to_the_domain_root(subpath_site: Path) -> None:
-    """Every page's own address (canonical) is under /sub/: the prefix really is applied."""
-    pages = sorted(subpath_site.rglob("*.html"))
+def test_the_subpath_build_applies_the_prefix(subpath_site: BuiltSite) -> None:
+    """Every page links somewhere under /sub/: the checker above really saw prefixed links."""
+    pages = subpath_site.html_files()
     missing = [p for p in pages if f'href="{SUBPATH_SITEURL}/' not in p.read_text("utf-8")]
     assert not missing, f"pages with no link under {SUBPATH_SITEURL}/: {missing[:10]}"
 

@@ -69,6 +69,12 @@ MARKDOWN_TAIL = "\n\n[ref link][r] and <b onclick=alert(1)>bold</b>\n\n[r]: java
 MARKDOWN_FIELDS = {"summary"}
 
 _ONE_LINE = " ".join(PAYLOADS)
+# Markdown's own formatting (the payloads contain '*' and '_') is text styling, not markup an
+# attacker can use; it is allowed on top of what the theme emits. Attributes are not.
+MARKDOWN_ELEMENTS = frozenset({
+    "p", "em", "strong", "code", "pre", "del", "s", "br", "hr", "ul", "ol", "li", "blockquote",
+    "h2", "h3", "h4", "h5", "h6",
+})
 _UNSAFE_SCHEME = re.compile(r"^(javascript|vbscript|data):", re.IGNORECASE)
 _STRIPPED = re.compile(r"[\x00-\x20\x7f]")
 _URL_ATTRIBUTES = {
@@ -110,10 +116,11 @@ def _hostile(field: str, index: int) -> str:
     return text + MARKDOWN_TAIL if field in MARKDOWN_FIELDS else text
 
 
-def _fill(entry: dict[str, Any], names: set[str], counter: list[int]) -> None:
+def _fill(entry: dict[str, Any], kind: str, names: set[str], where: dict[int, str]) -> None:
     for name in sorted(names):
-        counter[0] += 1
-        value = _hostile(name, counter[0])
+        number = len(where) + 1
+        where[number] = f"{kind}.{name}"
+        value = _hostile(name, number)
         current = entry.get(name)
         if isinstance(current, dict):  # translated text: every language is hostile
             entry[name] = {lang: f"{value} ({lang})" for lang in current}
@@ -121,25 +128,28 @@ def _fill(entry: dict[str, Any], names: set[str], counter: list[int]) -> None:
             entry[name] = value
 
 
-def hostile_events(data: dict[str, Any]) -> dict[str, Any]:
-    """Return `data` (events.yaml as loaded) with every text field, present or optional, hostile."""
+def hostile_events(data: dict[str, Any]) -> dict[int, str]:
+    """Make every text field of `data` (events.yaml as loaded), present or optional, hostile.
+
+    Each value starts with `F<number>`; returns number -> "kind.field" (e.g. "event.title").
+    """
     fields = text_fields()
-    counter = [0]
+    where: dict[int, str] = {}
     for country in data.get("countries", {}).values():
-        _fill(country, fields["country"], counter)
+        _fill(country, "country", fields["country"], where)
         for figure in country.get("figures") or []:
-            _fill(figure, fields["figure"], counter)
+            _fill(figure, "figure", fields["figure"], where)
     for law in data.get("laws", {}).values():
-        _fill(law, fields["law"], counter)
+        _fill(law, "law", fields["law"], where)
     for actor in data.get("actors", {}).values():
-        _fill(actor, fields["actor"], counter)
+        _fill(actor, "actor", fields["actor"], where)
     for source in data.get("sources", {}).values():
-        _fill(source, fields["source"], counter)
+        _fill(source, "source", fields["source"], where)
     for event in data.get("events", []):
-        _fill(event, fields["event"], counter)
+        _fill(event, "event", fields["event"], where)
         for quote in event.get("quotes") or []:
-            _fill(quote, fields["quote"], counter)
-    return data
+            _fill(quote, "quote", fields["quote"], where)
+    return where
 
 
 def hostile_markdown(text: str) -> str:
@@ -212,7 +222,7 @@ def live_markup(root: Path, theme_signature: set[tuple[str, str]]) -> list[Findi
             tag = _local(element.tag)
             if not tag:
                 continue
-            if (tag, "") not in theme_signature:
+            if (tag, "") not in theme_signature and tag not in MARKDOWN_ELEMENTS:
                 findings.append(Finding(name, f"<{tag}> element that the theme never emits"))
             if tag == "script":
                 if element.attrib.get("type", "").lower() != "application/ld+json" or element.attrib.get("src"):
