@@ -172,13 +172,19 @@ def test_cli_github_flag_adds_escaped_annotations(tmp_path: Path) -> None:
     assert len(annotations) == len(result.stderr.splitlines()) // 2
 
 
-def test_github_annotation_escapes_percent_and_newlines() -> None:
-    from explainer.cli import github_annotation
+def test_github_annotation_escapes_percent_and_separators() -> None:
+    from explainer.cli import github_annotation, _escape_data
 
-    problem = Problem("dir,x/events:1.yaml", 3, 4, "100% wrong\r\nsecond line")
-    assert github_annotation(problem) == (
-        "::error file=dir%2Cx/events%3A1.yaml,line=3,col=4::100%25 wrong%0D%0Asecond line"
-    )
+    problem = Problem("dir,x/events:1.yaml", 3, 4, "100% wrong: 'a,b'")
+    assert github_annotation(problem) == "::error file=dir%2Cx/events%3A1.yaml,line=3,col=4::100%25 wrong: 'a,b'"
+    assert _escape_data("a\r\nb%") == "a%0D%0Ab%25"
+
+
+def test_a_problem_is_always_one_line() -> None:
+    """A value quoted from the file cannot add lines to the output (or forge CI annotations)."""
+    problem = Problem("events.yaml", 1, 2, "'x\n::error file=a::forged\r\u2028\x1b[31m' is wrong")
+    assert str(problem) == "events.yaml:1:2: 'x\\n::error file=a::forged\\r\\u2028\\u001b[31m' is wrong"
+    assert len(str(problem).splitlines()) == 1
 
 
 def test_cli_usage_error_exits_2() -> None:

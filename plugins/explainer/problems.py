@@ -6,7 +6,12 @@ jump straight to it. The loader collects them all and raises a single `EventsFil
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Line breaks and other control characters a message might quote from the file: shown escaped,
+# so one problem is always one line (and cannot forge extra lines in a CI log).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True, slots=True, order=False)
@@ -20,7 +25,11 @@ class Problem:
     column: int
     """1-based column number (in characters, not bytes)."""
     message: str
-    """What is wrong and how to fix it, in plain English."""
+    """What is wrong and how to fix it, in plain English; always a single line."""
+
+    def __post_init__(self) -> None:
+        if _UNPRINTABLE.search(self.message):
+            object.__setattr__(self, "message", _UNPRINTABLE.sub(_escape, self.message))
 
     @property
     def position(self) -> str:
@@ -29,6 +38,11 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char, f"\\u{ord(char):04x}")
 
 
 class EventsFileError(Exception):

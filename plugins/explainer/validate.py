@@ -131,7 +131,7 @@ class _Validator:
             first_line[key] = key_node.start_mark.line + 1
             if key not in allowed:
                 hint = _suggest(key, allowed, list_all=True)
-                self.report(key_node, f"unknown field '{key}' in {where}{hint}")
+                self.report(key_node, f"unknown field {_q(key)} in {where}{hint}")
                 if near_misses is not None and hint and hint.startswith("; did you mean"):
                     near_misses.add(hint.split("'")[1])
                 continue
@@ -140,7 +140,7 @@ class _Validator:
 
     @staticmethod
     def duplicate_message(key: str, first_line: int) -> str:
-        return (f"duplicate key '{key}': it is already on line {first_line}, and YAML would silently "
+        return (f"duplicate key {_q(key)}: it is already on line {first_line}, and YAML would silently "
                 "keep only the last one; remove or merge one of them")
 
     def read_keyed_collection(self, collection: Collection, node: Node) -> None:
@@ -164,7 +164,7 @@ class _Validator:
             keys[key] = key_node.start_mark.line + 1
             if not pattern.match(key):
                 self.report(key_node, _key_format_message(collection, key))
-            label = f"{record.name} '{key}'"
+            label = f"{record.name} {_q(key)}"
             if not isinstance(value_node, MappingNode):
                 if _is_null(value_node):
                     required = ", ".join(f.name for f in record.fields if f.required)
@@ -193,7 +193,7 @@ class _Validator:
             label = record.name
             for key_node, value_node in item.value:  # name the event by its id when it has a readable one
                 if isinstance(key_node, ScalarNode) and key_node.value == "id" and isinstance(value_node, ScalarNode):
-                    label = f"{record.name} '{value_node.value}'"
+                    label = f"{record.name} {_q(value_node.value)}"
                     break
             self.entries[collection.name].append(self.read_record(record, item, label))
 
@@ -236,8 +236,8 @@ class _Validator:
             return self.nonempty(spec, node, text)
         if kind is Kind.SLUG:
             if not _SLUG.match(text):
-                return self.report(node, f"'{text}' is not a valid {spec.name}: use lower-case letters, digits "
-                                         f"and single hyphens, e.g. '{_slugify(text)}'")
+                return self.report(node, f"{_q(text)} is not a valid {spec.name}: use lower-case letters, digits "
+                                         f"and single hyphens, e.g. {_q(_slugify(text))}")
             return text
         if kind is Kind.DATE:
             try:
@@ -272,7 +272,7 @@ class _Validator:
         for lang, value_node in present.items():
             if not isinstance(value_node, ScalarNode) or _is_null(value_node):
                 what = "has no value" if _is_null(value_node) else f"must be one piece of text, not {_shape(value_node)}"
-                self.report(value_node, f"the '{lang}' text of '{spec.name}' {what}")
+                self.report(value_node, f"the {_q(lang)} text of '{spec.name}' {what}")
                 ok = False
                 continue
             if self.nonempty(spec, value_node, value_node.value, f"{spec.name}.{lang}") is _INVALID:
@@ -305,7 +305,7 @@ class _Validator:
             first_line[lang] = key_node.start_mark.line + 1
             if lang not in LANGUAGES:
                 hint = _suggest(lang, LANGUAGES, list_all=False)
-                self.report(key_node, f"unknown language '{lang}' in '{spec.name}'{hint or ''}; "
+                self.report(key_node, f"unknown language {_q(lang)} in '{spec.name}'{hint or ''}; "
                                       f"the languages are: {', '.join(LANGUAGES)}")
                 bad = True
                 continue
@@ -314,7 +314,7 @@ class _Validator:
 
     def read_number(self, spec: Field, node: ScalarNode, text: str) -> object:
         if not _NUMBER.match(text) or (len(text) > 1 and text[0] == "0" and text[1] != "."):
-            return self.report(node, f"'{text}' is not a number written in digits: write it like 14000000 or "
+            return self.report(node, f"{_q(text)} is not a number written in digits: write it like 14000000 or "
                                      "20.1 (no spaces, commas, underscores, leading zeros or words)")
         return float(text) if "." in text else int(text)
 
@@ -325,11 +325,11 @@ class _Validator:
             return members[text]
         values = tuple(members)
         if text.lower() in values:
-            return self.report(node, f"'{text}' is not a valid {spec.name}; did you mean '{text.lower()}'?")
+            return self.report(node, f"{_q(text)} is not a valid {spec.name}; did you mean '{text.lower()}'?")
         hint = _suggest(text, values, list_all=False)
         if hint:
-            return self.report(node, f"'{text}' is not a valid {spec.name}{hint}")
-        return self.report(node, f"'{text}' is not a valid {spec.name}; the values are: {', '.join(values)}")
+            return self.report(node, f"{_q(text)} is not a valid {spec.name}{hint}")
+        return self.report(node, f"{_q(text)} is not a valid {spec.name}; the values are: {', '.join(values)}")
 
     def read_url(self, node: ScalarNode, text: str) -> object:
         message = _url_problem(text)
@@ -340,7 +340,7 @@ class _Validator:
     def sequence_of_scalars(self, spec: Field, node: Node) -> object:
         singular = _SINGULAR.get(spec.target or "", "item")
         if isinstance(node, ScalarNode):
-            return self.report(node, f"'{spec.name}' takes a list: write [{node.value}]")
+            return self.report(node, f"'{spec.name}' takes a list: write [{_clip(node.value)}]")
         if isinstance(node, MappingNode):
             return self.report(node, f"'{spec.name}' takes a list of {singular} keys like [a, b], not a mapping")
         items: list[ScalarNode] = []
@@ -360,7 +360,7 @@ class _Validator:
         ok = True
         for item in items:
             if item.value in seen:
-                self.report(item, f"'{item.value}' is listed twice in '{spec.name}'")
+                self.report(item, f"{_q(item.value)} is listed twice in '{spec.name}'")
                 ok = False
                 continue
             seen[item.value] = item.start_mark.line + 1
@@ -444,7 +444,7 @@ class _Validator:
         hint = _suggest(ref.value, keys, list_all=False)
         if hint is None:
             hint = f": add it under {target}: or fix the spelling"
-        self.report(ref.node, f"unknown {singular} '{ref.value}'{hint}")
+        self.report(ref.node, f"unknown {singular} {_q(ref.value)}{hint}")
         return False
 
     def check_events(self) -> None:
@@ -455,7 +455,7 @@ class _Validator:
             if isinstance(event_id, str):
                 id_node = raw_value_node(raw.node, "id")
                 if event_id in ids:
-                    self.report(id_node, f"duplicate event id '{event_id}': it is already used on line "
+                    self.report(id_node, f"duplicate event id {_q(event_id)}: it is already used on line "
                                          f"{ids[event_id]}; every event needs its own id")
                 else:
                     ids[event_id] = id_node.start_mark.line + 1
@@ -467,15 +467,15 @@ class _Validator:
                       for name in ("countries", "actors", "sources")}
             for ref, _status in values.get("tiktok_status", ()):  # type: ignore[attr-defined]
                 if ref.value in self.keys["countries"] and "countries" in values and ref.value not in listed["countries"]:
-                    self.report(ref.node, f"tiktok_status is given for '{ref.value}', which is not in this event's "
-                                          f"countries: add '{ref.value}' to countries, or remove it here")
+                    self.report(ref.node, f"tiktok_status is given for {_q(ref.value)}, which is not in this event's "
+                                          f"countries: add {_q(ref.value)} to countries, or remove it here")
             for quote in values.get("quotes", ()):  # type: ignore[attr-defined]
                 for name, collection in (("by", "actors"), ("source", "sources")):
                     ref = quote.values.get(name)
                     if (isinstance(ref, _Ref) and ref.value in self.keys[collection] and collection in values
                             and ref.value not in listed[collection]):
-                        self.report(ref.node, f"the quote's {name} '{ref.value}' is not in this event's {collection}: "
-                                              f"add '{ref.value}' to {collection} as well")
+                        self.report(ref.node, f"the quote's {name} {_q(ref.value)} is not in this event's {collection}: "
+                                              f"add {_q(ref.value)} to {collection} as well")
 
 
 def raw_value_node(node: MappingNode, name: str) -> Node:
@@ -578,7 +578,7 @@ def _shape(node: Node) -> str:
         return "a mapping"
     if isinstance(node, SequenceNode):
         return "a list"
-    return f"the single value '{node.value}'" if len(node.value) <= 40 else "a single value"
+    return f"the single value {_q(node.value)}" if len(node.value) <= 40 else "a single value"
 
 
 def _suggest(word: str, choices, *, list_all: bool) -> str | None:
@@ -590,7 +590,7 @@ def _suggest(word: str, choices, *, list_all: bool) -> str | None:
         close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
         match = close[0] if close else None
     if match is not None:
-        return f"; did you mean '{match}'?"
+        return f"; did you mean {_q(match)}?"
     if list_all:
         return f"; the fields here are: {', '.join(choices)}"
     return None
@@ -612,10 +612,10 @@ def _example_key(collection: Collection) -> str:
 def _key_format_message(collection: Collection, key: str) -> str:
     if collection.key == "code":
         hint = f"; did you mean '{key.upper()}'?" if _CODE.match(key.upper()) else ""
-        return (f"'{key}' is not a country code: use two capital letters (ISO 3166-1 alpha-2, "
+        return (f"{_q(key)} is not a country code: use two capital letters (ISO 3166-1 alpha-2, "
                 f"EU for the European Union){hint}")
-    return (f"'{key}' is not a valid slug: use lower-case letters, digits and single hyphens, "
-            f"e.g. '{_slugify(key)}'")
+    return (f"{_q(key)} is not a valid slug: use lower-case letters, digits and single hyphens, "
+            f"e.g. {_q(_slugify(key))}")
 
 
 def _url_problem(text: str) -> str | None:
@@ -631,7 +631,7 @@ def _url_problem(text: str) -> str | None:
         return f"'{_clip(text)}' is not a full address: start it with https://"
     name = scheme.group(1).lower()
     if name not in ("http", "https"):
-        return f"'{name}:' addresses are not allowed: an address must start with https:// or http://"
+        return f"{_q(name + ':')} addresses are not allowed: an address must start with https:// or http://"
     if not text[len(name) + 1:].startswith("//"):
         return f"'{_clip(text)}' is malformed: write {name}:// followed by the host name"
     try:
@@ -645,9 +645,15 @@ def _url_problem(text: str) -> str | None:
     if "@" in parts.netloc:
         return f"'{_clip(text)}' contains a user name or password ('@' before the host); remove it"
     if not (_HOST.match(host) or _IPV4.match(host)):
-        return f"'{_clip(text)}' has an invalid host name '{host}'"
+        return f"'{_clip(text)}' has an invalid host name {_q(host)}"
     return None
 
 
-def _clip(text: str) -> str:
-    return text if len(text) <= 80 else text[:77] + "..."
+def _clip(text: str, limit: int = 80) -> str:
+    """Shorten a value quoted in a message, so a megabyte-long value gives a one-line message."""
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _q(text: str) -> str:
+    """A value from the file, quoted (and clipped) for a message."""
+    return f"'{_clip(text)}'"
