@@ -75,6 +75,7 @@ def test_render_escapes_raw_html_and_drops_bad_links() -> None:
 def test_render_is_cached_per_text() -> None:
     text = "Some *cached* text."
     assert render(text) is render(text)
+    assert plain_text(text) == "Some cached text."
 
 
 def test_plain_text_drops_markup() -> None:

@@ -18,6 +18,8 @@ from .markdown import render
 from .model import Event
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+MAX_ENTRIES = 50
+"""Newest events per feed: feed readers poll often, so a feed carries recent news, not the archive."""
 
 
 def build_date() -> dt.datetime | None:
@@ -53,7 +55,8 @@ def atom_feed(title: str, feed_path: str, page_path: str, siteurl: str, events: 
         feed_guid=f"{siteurl}/{feed_path}",
         language="en",
     )
-    for event in sorted(events, key=lambda e: (e.date.sort_key, e.id), reverse=True):
+    newest = sorted(events, key=lambda e: (e.date.sort_key, e.id), reverse=True)[:MAX_ENTRIES]
+    for event in newest:
         when = _event_datetime(event)
         feed.add_item(
             title=event.title.en,

@@ -18,7 +18,8 @@ from pelican.generators import Generator
 
 from . import data_export, feeds, seo, urls
 from .markdown import plain_text, render, trusted_page_html
-from .model import Dataset
+from .model import Dataset, Event
+from .output_swap import write_if_changed
 from .pages import PageSpec, all_pages
 from .reader import split_metadata
 from .site_context import SiteContext, build_site_context
@@ -74,6 +75,29 @@ def install_template_helpers(generator: Any) -> None:
     generator.env.filters.update(plain=plain_text)
 
 
+class EventCards:
+    """The `event_card(event, level)` template global: each card rendered once per build.
+
+    An event's card appears on its year page, its country pages, its kind page and maybe
+    the home page, always with the same HTML; rendering it once keeps the build linear in
+    the number of events rather than in the number of places they appear.
+    """
+
+    def __init__(self, env: Any) -> None:
+        self._env = env
+        self._macro: Any = None
+        self._cards: dict[tuple[str, int], Markup] = {}
+
+    def __call__(self, event: Event, level: int = 3) -> Markup:
+        key = (event.id, level)
+        card = self._cards.get(key)
+        if card is None:
+            if self._macro is None:
+                self._macro = self._env.get_template("_event_card.html").module.card
+            card = self._cards[key] = self._macro(event, level)
+        return card
+
+
 class ExplainerGenerator(Generator):
     """Writes the explainer pages, feeds, data files, sitemap, robots.txt and 404 page."""
 
@@ -88,6 +112,7 @@ class ExplainerGenerator(Generator):
         summaries = read_country_summaries(folder, list(self.dataset.countries))
         self.site = build_site_context(self.dataset, summaries)
         self.env.filters["path"] = self.site.path
+        self.env.globals["event_card"] = EventCards(self.env)
         self.context["explainer"] = self.site
 
     def generate_output(self, writer: Any) -> None:
@@ -152,9 +177,7 @@ class ExplainerGenerator(Generator):
         if relative in self._written:
             raise RuntimeError(f"two outputs would be written to {relative}")
         self._written.add(relative)
-        target = Path(self.output_path) / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        write_if_changed(Path(self.output_path), relative, text.encode("utf-8"))
 
 
 def get_generators(_pelican: Any) -> type[ExplainerGenerator]:

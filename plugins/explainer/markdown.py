@@ -10,10 +10,12 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -61,10 +63,38 @@ def _make_parser() -> MarkdownIt:
 _PARSER = _make_parser()
 
 
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """One Markdown text, parsed once: its HTML and its words without markup."""
+
+    html: Markup
+    words: str
+    """Plain text, whitespace collapsed: for meta descriptions and feeds."""
+
+
+def _words(tokens: list[Token]) -> str:
+    parts: list[str] = []
+    for token in tokens:
+        for child in token.children or ():
+            if child.type in {"text", "code_inline"}:
+                parts.append(child.content)
+            elif child.type in {"softbreak", "hardbreak"}:
+                parts.append(" ")
+        if token.type in {"paragraph_close", "heading_close", "list_item_close"}:
+            parts.append(" ")
+    return " ".join("".join(parts).split())
+
+
 @lru_cache(maxsize=None)
+def rendered(text: str) -> Rendered:
+    """Parse a text once and keep both forms; each distinct text is parsed once per process."""
+    tokens = _PARSER.parse(text)
+    return Rendered(Markup(_PARSER.renderer.render(tokens, _PARSER.options, {})), _words(tokens))
+
+
 def render(text: str) -> Markup:
-    """Render Markdown to safe HTML; each distinct text is rendered once per process."""
-    return Markup(_PARSER.render(text))
+    """Markdown to safe HTML."""
+    return rendered(text).html
 
 
 def trusted_page_html(html: str) -> Markup:
@@ -77,23 +107,13 @@ def trusted_page_html(html: str) -> Markup:
     return Markup(html)
 
 
-@lru_cache(maxsize=None)
 def plain_text(text: str, limit: int = 200) -> str:
     """The words of a Markdown text without markup, cut at a word near `limit` characters.
 
     For meta descriptions and feed titles, where HTML is not allowed; the result is an
     ordinary string that templates escape.
     """
-    words: list[str] = []
-    for token in _PARSER.parse(text):
-        for child in token.children or ():
-            if child.type in {"text", "code_inline"}:
-                words.append(child.content)
-            elif child.type in {"softbreak", "hardbreak"}:
-                words.append(" ")
-        if token.type in {"paragraph_close", "heading_close"}:
-            words.append(" ")
-    flat = " ".join("".join(words).split())
+    flat = rendered(text).words
     if len(flat) <= limit:
         return flat
     cut = flat[:limit].rsplit(" ", 1)[0]

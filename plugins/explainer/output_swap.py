@@ -8,6 +8,12 @@ that raised nothing, `publish` syncs staging into OUTPUT_PATH: unchanged files a
 with os.replace (atomic per file), files that the build did not produce are removed. A run
 that raises leaves OUTPUT_PATH as it was and deletes its staging folder.
 
+Writers that go through `write_if_changed` (our generator does) compare each file with the
+published one first and do not stage it at all when it is identical: a rebuild after a small
+edit then stages, moves and deletes only a handful of files, which matters because creating
+and removing thousands of folders is slow on some file systems. A first build into an empty
+OUTPUT_PATH is published by renaming the staging folder itself.
+
 Publishing happens after `run` returns rather than in a `finalized` receiver so that every
 other plugin's `finalized` receiver has finished writing into staging first.
 """
@@ -18,6 +24,7 @@ import logging
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
 from typing import Any, Callable
@@ -25,6 +32,38 @@ from typing import Any, Callable
 logger = logging.getLogger(__name__)
 
 STAGING_PREFIX = ".output-staging-"
+
+
+@dataclass
+class _Build:
+    output_path: Path
+    kept: set[str] = field(default_factory=set)
+    """Paths (relative, POSIX) whose published file already has the right bytes."""
+
+
+_builds: dict[Path, _Build] = {}
+"""Builds in progress, by staging folder."""
+
+
+def write_if_changed(staging: Path, relative: str, data: bytes) -> bool:
+    """Stage `data` at `relative` unless the published file already holds exactly these bytes.
+
+    Returns True when the file was staged. Outside an atomic build (no staging registered
+    for this folder) it simply writes.
+    """
+    build = _builds.get(Path(staging))
+    if build is not None:
+        published = build.output_path / relative
+        try:
+            if published.stat().st_size == len(data) and published.read_bytes() == data:
+                build.kept.add(relative)
+                return False
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            pass
+    target = Path(staging) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return True
 
 
 def remove_stale_staging(output_path: Path) -> None:
@@ -46,15 +85,35 @@ def _same_file(a: Path, b: Path) -> bool:
     return a.stat().st_size == b.stat().st_size and filecmp.cmp(a, b, shallow=False)
 
 
-def publish(staging: Path, output_path: Path, keep: frozenset[str] = frozenset()) -> tuple[int, int]:
-    """Make OUTPUT_PATH equal to staging; return (files written, files removed).
+def _is_empty_folder(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink() and next(path.iterdir(), None) is None
+
+
+def publish(
+    staging: Path, output_path: Path, keep: frozenset[str] = frozenset(), kept: frozenset[str] = frozenset()
+) -> tuple[int, int]:
+    """Make OUTPUT_PATH equal to staging plus the `kept` files; return (files written, removed).
 
     `keep` names top-level entries of OUTPUT_PATH to leave alone (Pelican's OUTPUT_RETENTION,
-    e.g. a .git folder in a gh-pages checkout).
+    e.g. a .git folder in a gh-pages checkout); `kept` lists files a writer left unstaged
+    because the published copy was already right.
     """
+    if not kept and (not output_path.exists() or _is_empty_folder(output_path)):
+        # First build: one rename publishes everything. mkdtemp made staging private (0700).
+        if output_path.exists():
+            output_path.rmdir()
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)
+        os.rename(staging, output_path)
+        return sum(len(files) for _, _, files in os.walk(output_path)), 0
     output_path.mkdir(parents=True, exist_ok=True)
     written = removed = 0
     produced: set[Path] = set()
+    for relative in kept:
+        path = Path(relative)
+        produced.add(path)
+        produced.update(path.parents)
     for folder, dirs, files in os.walk(staging):
         dirs.sort()
         rel_folder = Path(folder).relative_to(staging)
@@ -106,12 +165,14 @@ def install(pelican: Any) -> None:
     def run_atomically() -> None:
         remove_stale_staging(output_path)
         staging = new_staging(output_path)
+        build = _builds[staging] = _Build(output_path)
         pelican.output_path = str(staging)
         try:
             original_run()
-            written, removed = publish(staging, output_path, keep)
+            written, removed = publish(staging, output_path, keep, frozenset(build.kept))
             logger.info("Published to %s: %d files written, %d removed", output_path, written, removed)
         finally:
+            del _builds[staging]
             pelican.output_path = str(output_path)
             shutil.rmtree(staging, ignore_errors=True)
 

@@ -17,7 +17,7 @@ from .dates import MONTHS, PartialDate
 from .model import Actor, Country, Dataset, Event, Law, Quote, Source
 from .vocab import EventKind, TikTokStatus
 
-EVENTS_PER_PAGE = 100
+EVENTS_PER_PAGE = 50
 """Longest event listing on one page; longer listings continue on numbered pages."""
 SOURCES_PER_PAGE = 100
 LATEST_ON_HOME = 5
