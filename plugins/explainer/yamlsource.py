@@ -36,9 +36,11 @@ MAX_PREFIX = 200
 MAX_REPEATED = 10
 """Stop listing invisible characters after this many; the rest are summarised."""
 
-# Characters YAML allows in a document (YAML 1.1, section 5.1); anything else is invisible junk.
+# Characters YAML allows in a document (YAML 1.1, section 5.1), minus the exotic line breaks
+# NEL, LS and PS: libyaml counts them as new lines and editors do not, so every line number
+# after one would be off. Anything else is invisible junk.
 _NOT_PRINTABLE = re.compile(
-    "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+    "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
 _TAB_IN_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 _DEEP_PREFIX = re.compile(r"^[ \-?:]{%d,}" % MAX_PREFIX, re.MULTILINE)
