@@ -34,9 +34,9 @@ def validate(path: str, *, github: bool = False) -> int:
         dataset = load_dataset(Path(path), display_name=path)
     except EventsFileError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
-            if github:
-                print(github_annotation(problem), file=sys.stderr)
+            print(problem, file=sys.stderr, flush=True)
+            if github:  # the Actions runner reads workflow commands from standard output
+                print(github_annotation(problem), flush=True)
         count = len(error.problems)
         print(f"{count} problem{'s' if count != 1 else ''} in {path}", file=sys.stderr)
         return 1

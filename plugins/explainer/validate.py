@@ -95,11 +95,12 @@ class _Validator:
                               f"sources: and events:, not {shape}")
             raise EventsFileError(self.problems)
         names = tuple(c.name for c in COLLECTIONS)
-        present = self.mapping_fields(root, names, "the top level")
+        near_misses: set[str] = set()
+        present = self.mapping_fields(root, names, "the top level", near_misses)
         for collection in COLLECTIONS:
             node = present.get(collection.name)
             if node is None:
-                if collection.required:
+                if collection.required and collection.name not in near_misses:
                     self.report(root, f"missing required top-level field '{collection.name}:'")
                 continue
             if collection.key is None:
@@ -218,8 +219,16 @@ class _Validator:
             fix = "write one" if spec.required else "write one, or remove the line"
             return self.report(node, f"'{spec.name}' has no value: {fix}")
         kind = spec.kind
-        if kind in (Kind.TEXT, Kind.MARKDOWN):
+        if kind is Kind.TEXT:
             return self.read_text(spec, node)
+        if kind is Kind.MARKDOWN:
+            text = self.read_text(spec, node)
+            if isinstance(text, Text):
+                for _lang, value in text.values:
+                    for url in _unsafe_links(value):
+                        self.report(node, f"the link {_q(url)} in '{spec.name}' is not allowed: a link must "
+                                          "start with https://, http:// or mailto:, or be a relative address")
+            return text
         if kind is Kind.REFS:
             items = self.sequence_of_scalars(spec, node)
             if items is _INVALID:
@@ -562,6 +571,29 @@ class _Builder:
 
 
 # -- helpers -------------------------------------------------------------------------------
+# Link destinations in Markdown: inline `](dest)`, reference definitions `[x]: dest` and
+# autolinks `<scheme:...>`. A regular expression over-approximates (it also sees links inside
+# code spans), which errs on the side of telling the editor; the renderer drops unsafe links
+# silently, so without this check a `javascript:` link would just vanish from the page.
+_MARKDOWN_LINK = re.compile(
+    r"\]\(\s*<?((?:[^()<>\s]|\([^()\s]*\))+)|^[ ]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)|<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^>\s]*)>",
+    re.MULTILINE,
+)
+
+
+def _unsafe_links(markdown: str) -> list[str]:
+    if "](" not in markdown and "]:" not in markdown and "<" not in markdown:
+        return []  # the common case: no link at all, no need to look closer
+    from .markdown import is_safe_link  # the renderer's own rule, so the two never disagree
+
+    found = []
+    for match in _MARKDOWN_LINK.finditer(markdown):
+        url = match.group(1) or match.group(2) or match.group(3)
+        if url and not is_safe_link(url):
+            found.append(url)
+    return found
+
+
 @functools.cache
 def _members(vocab: type[Vocabulary]) -> dict[str, Vocabulary]:
     return {member.value: member for member in vocab}
