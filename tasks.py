@@ -160,14 +160,59 @@ def _ignored(path: str) -> bool:
     return "__pycache__" in parts or path.endswith((".pyc", ".swp", "~")) or Path(path).name.startswith(".#")
 
 
+CSP_SCRIPT_SRC = re.compile(rb"script-src [^;\"]*")
+
+
+def preview_html(html: bytes, port: int) -> bytes:
+    """A page as the live preview serves it: with the reload client, and a CSP that admits it.
+
+    The site's Content-Security-Policy forbids every script (`script-src 'none'`), and
+    livereload's stock snippet is inline, so the browser would never reload. The preview (only
+    the responses it serves, never the files in output/) loads the client from its own origin
+    and allows same-origin script.
+    """
+    html = CSP_SCRIPT_SRC.sub(b"script-src 'self'", html, count=1)
+    client = f'<script src="/livereload.js?port={port}"></script>'.encode()
+    return html.replace(b"</head>", client + b"</head>", 1)
+
+
+def _preview_server(port: int):
+    """livereload's Server, serving pages through `preview_html` instead of its inline snippet."""
+    from livereload import Server
+    from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
+    from tornado import web
+
+    class PreviewTransform(web.OutputTransform):
+        def transform_first_chunk(self, status_code, headers, chunk, finishing):  # noqa: ANN001, ANN201
+            if "html" in headers.get("Content-Type", "") and b"</head>" in chunk:
+                changed = preview_html(chunk, port)
+                if "Content-Length" in headers:
+                    headers["Content-Length"] = str(int(headers["Content-Length"]) + len(changed) - len(chunk))
+                chunk = changed
+            return status_code, headers, chunk
+
+    class PreviewServer(Server):
+        # Same routes as Server.application in livereload 2.7 (pinned), with our transform.
+        def application(self, port, host, liveport=None, debug=None, live_css=True):  # noqa: ANN001, ANN201
+            LiveReloadHandler.watcher = self.watcher
+            LiveReloadHandler.live_css = live_css
+            handlers = [
+                (r"/livereload", LiveReloadHandler),
+                (r"/forcereload", ForceReloadHandler),
+                (r"/livereload.js", LiveReloadJSHandler),
+                *self.get_web_handlers(b""),
+            ]
+            web.Application(handlers=handlers, transforms=[PreviewTransform]).listen(port, address=host)
+
+    return PreviewServer()
+
+
 @task(
     aliases=["serve"],
     help={"port": "port to serve on (default 8000)", "host": "address to bind (default 127.0.0.1)"},
 )
 def livereload(c: Context, port: int = 8000, host: str = "127.0.0.1") -> None:
-    """Preview at http://127.0.0.1:8000; rebuilds and reloads on any change to data, content or theme."""
-    from livereload import Server
-
+    """Preview at http://127.0.0.1:8000, rebuilt and reloaded on every change to data, content or theme."""
     _pelican(c, LOCAL_SETTINGS)
 
     def rebuild() -> None:
@@ -177,7 +222,7 @@ def livereload(c: Context, port: int = 8000, host: str = "127.0.0.1") -> None:
         if result.exited != 0:
             print("Build failed; the preview still shows the last good site.", flush=True)
 
-    server = Server()
+    server = _preview_server(port)
     for path in WATCHED:
         if (ROOT / path).exists():
             server.watch(str(ROOT / path), rebuild, ignore=_ignored)
@@ -281,6 +326,14 @@ CHECK_REPORTS: list[Callable[[Context], None]] = []
 Append a function taking the invoke Context; it runs after the gates, on the same built site.
 A report informs: it prints, it does not decide whether `check` passes.
 """
+
+
+def _lighthouse_report(c: Context) -> None:
+    """Lighthouse scores of the home, timeline, country and law pages (a report, never a failure)."""
+    _run(c, [PYTHON, ROOT / "tools" / "gates" / "lighthouse_report.py"], warn=True)
+
+
+CHECK_REPORTS.append(_lighthouse_report)
 
 
 @task(help={"args": "extra pytest arguments, e.g. \"-k html\""})

@@ -144,6 +144,29 @@ def test_bench_help_names_its_script() -> None:
     assert "benchmarks/scale.py" in result.stdout
 
 
+def test_the_preview_watches_the_data_file_too() -> None:
+    assert {"events.yaml", "content", "themes", "plugins", "pelicanconf.py", "publishconf.py"} <= set(tasks.WATCHED)
+    assert tasks._ignored("/x/plugins/explainer/__pycache__/model.cpython-311.pyc")
+    assert not tasks._ignored("/x/plugins/explainer/model.py")
+
+
+def test_the_preview_admits_its_reload_client_through_the_sites_csp(built_site) -> None:  # noqa: ANN001
+    """A built page forbids all script; the preview serves it with a same-origin reload client."""
+    from bs4 import BeautifulSoup
+
+    def csp(soup: BeautifulSoup) -> str:
+        return soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+
+    page = (built_site.output / "index.html").read_bytes()
+    built, served = BeautifulSoup(page, "html5lib"), BeautifulSoup(tasks.preview_html(page, 8123), "html5lib")
+    assert "script-src 'none'" in csp(built)
+    assert "script-src 'self'" in csp(served) and "script-src 'none'" not in csp(served)
+    added = [script for script in served.find_all("script") if script.get("type") != "application/ld+json"]
+    assert [script.get("src") for script in added] == ["/livereload.js?port=8123"]
+    assert not added[0].string, "the client is not inline"
+    assert "livereload" not in page.decode(), "the built files themselves stay untouched"
+
+
 # --- run.py: the bootstrap -----------------------------------------------------------------------
 
 
