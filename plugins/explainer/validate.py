@@ -74,6 +74,8 @@ def validate(root: Node, display_name: str) -> model.Dataset:
 
 
 class _Validator:
+    """Passes 1 and 2 over one document; `problems` collects everything found."""
+
     def __init__(self, display_name: str) -> None:
         self.path = display_name
         self.problems: list[Problem] = []
@@ -83,12 +85,16 @@ class _Validator:
 
     # -- reporting -------------------------------------------------------------------------
     def report(self, node: Node, message: str) -> object:
+        """Record a problem at the start of `node`; returns _INVALID so readers can `return self.report(...)`."""
         mark = node.start_mark
         self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, message))
         return _INVALID
 
     # -- pass 1: structure -----------------------------------------------------------------
     def run(self, root: Node) -> model.Dataset:
+        if _is_null(root):  # a file holding only `---`
+            raise EventsFileError([Problem(
+                self.path, 1, 1, "the file is empty: it should hold countries:, laws:, actors:, sources: and events:")])
         if not isinstance(root, MappingNode):
             shape = "a list" if isinstance(root, SequenceNode) else "a single value"
             self.report(root, "the top level of the file should hold the fields countries:, laws:, actors:, "
@@ -422,7 +428,7 @@ class _Validator:
 
     # -- pass 2: references and cross-field rules -------------------------------------------
     def check_references(self) -> None:
-        for name, raws in self.entries.items():
+        for raws in self.entries.values():
             for raw in raws:
                 self.check_record_refs(raw)
         self.check_events()
