@@ -143,7 +143,8 @@ def build(c: Context) -> None:
 @task(help={"siteurl": "the published address, e.g. https://org.github.io/repo (default: $SITEURL)"})
 def publish(c: Context, siteurl: str = "") -> None:
     """Validate, then build the production site (publishconf.py, SITEURL from the environment)."""
-    siteurl = siteurl or os.environ.get("SITEURL", "")
+    # configure-pages gives the address without a trailing slash; accept either form.
+    siteurl = (siteurl or os.environ.get("SITEURL", "")).rstrip("/")
     if not siteurl:
         raise Exit("publish needs the site's address: set SITEURL or pass --siteurl", code=2)
     validate(c)
@@ -379,9 +380,10 @@ def bench(c: Context) -> None:
 def clean(c: Context) -> None:
     """Delete the built site and caches (output/, .cache/, __pycache__); keeps .venv/."""
     doomed = [OUTPUT, CACHE, ROOT / ".pytest_cache", ROOT / ".hypothesis", *ROOT.glob(".output-*")]
-    for folder in ("plugins", "tests", "benchmarks"):
-        doomed += (ROOT / folder).rglob("__pycache__")
     doomed.append(ROOT / "__pycache__")
+    for folder in ROOT.iterdir():
+        if folder.is_dir() and folder.name not in (".venv", "node_modules", ".git"):
+            doomed += folder.rglob("__pycache__")
     for path in doomed:
         if path.is_dir():
             shutil.rmtree(path)
