@@ -21,7 +21,6 @@ from invoke import Context, Exit, task
 from invoke.runners import Result
 
 ROOT = Path(__file__).resolve().parent
-EVENTS = ROOT / "events.yaml"
 OUTPUT = ROOT / "output"
 CACHE = ROOT / ".cache"
 PYTHON = sys.executable
