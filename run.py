@@ -32,21 +32,21 @@ def venv_python(venv: Path = VENV) -> Path:
     return venv / "bin" / "python"
 
 
-def requirements_digest(requirements: Path = REQUIREMENTS) -> str:
-    """What the stamp records: the pinned list and the Python it was installed for.
+def requirements_digest(requirements: Path = REQUIREMENTS, python_version: str = "") -> str:
+    """What the stamp records: the pinned list and the Python version of the environment.
 
-    The interpreter version is part of it because wheels differ between Python versions, so a
-    venv made by another Python must be rebuilt even if requirements.txt did not change.
+    The version is part of it because wheels differ between Python versions, so packages
+    installed for another Python must be installed again even if requirements.txt is the same.
     """
     digest = hashlib.sha256(requirements.read_bytes())
-    digest.update(f"\npython {sys.version_info[0]}.{sys.version_info[1]}".encode())
+    digest.update(f"\npython {python_version}".encode())
     return digest.hexdigest()
 
 
-def needs_install(stamp: Path = STAMP, requirements: Path = REQUIREMENTS) -> bool:
-    """True when the stamp is missing or was written for another requirements.txt."""
+def needs_install(stamp: Path = STAMP, requirements: Path = REQUIREMENTS, python_version: str = "") -> bool:
+    """True when the stamp is missing or was written for another requirements.txt or Python."""
     try:
-        return stamp.read_text(encoding="utf-8").strip() != requirements_digest(requirements)
+        return stamp.read_text(encoding="utf-8").strip() != requirements_digest(requirements, python_version)
     except FileNotFoundError:
         return True
 
@@ -55,29 +55,42 @@ def _say(message: str) -> None:
     print(f"run.py: {message}", file=sys.stderr, flush=True)
 
 
-def _venv_works(python: Path) -> bool:
-    """A venv copied from another machine or left by a removed Python has a dead interpreter."""
+def _venv_version(python: Path) -> str | None:
+    """The environment's Python as "3.11", or None when it is missing or does not start.
+
+    A venv copied from another machine, or left behind by a removed Python, has a dead interpreter.
+    """
     if not python.exists():
-        return False
-    probe = subprocess.run([str(python), "-c", "import sys"], capture_output=True)
-    return probe.returncode == 0
+        return None
+    probe = subprocess.run(
+        [str(python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], capture_output=True, text=True
+    )
+    return probe.stdout.strip() if probe.returncode == 0 else None
+
+
+def _too_old(version: str) -> bool:
+    return tuple(int(part) for part in version.split(".")) < MINIMUM_PYTHON
 
 
 def ensure_environment() -> Path:
     """Create or update .venv so that it matches requirements.txt; return its interpreter."""
     python = venv_python()
-    if not _venv_works(python):
+    version = _venv_version(python)
+    if version is None or _too_old(version):
         if VENV.exists():
-            _say(f"{VENV.name}/ is unusable (its Python does not start); recreating it")
+            reason = "its Python does not start" if version is None else f"it has Python {version}"
+            _say(f"{VENV.name}/ is unusable ({reason}); recreating it")
             shutil.rmtree(VENV)
         _say(f"creating the virtual environment in {VENV.name}/")
         created = subprocess.run([sys.executable, "-m", "venv", str(VENV)])
         if created.returncode != 0:
+            shutil.rmtree(VENV, ignore_errors=True)  # a half-made venv (no pip) would fool the next run
             sys.exit(
                 "run.py: could not create a virtual environment. On Debian or Ubuntu install the "
                 "venv module first: apt-get install python3-venv"
             )
-    if needs_install():
+        version = _venv_version(python) or ""
+    if needs_install(python_version=version):
         _say(f"installing the pinned packages from {REQUIREMENTS.name} (only when it changes)")
         install = subprocess.run(
             [
@@ -89,7 +102,7 @@ def ensure_environment() -> Path:
         if install.returncode != 0:
             # No stamp: the next run tries again instead of trusting a half-installed venv.
             sys.exit(f"run.py: pip install -r {REQUIREMENTS.name} failed (exit {install.returncode})")
-        STAMP.write_text(requirements_digest() + "\n", encoding="utf-8")
+        STAMP.write_text(requirements_digest(python_version=version) + "\n", encoding="utf-8")
     return python
 
 

@@ -177,14 +177,25 @@ def test_run_py_needs_only_the_standard_library() -> None:
     assert imported - {"__future__"} <= sys.stdlib_module_names
 
 
-def test_the_stamp_follows_requirements_txt(tmp_path: Path) -> None:
+def test_the_stamp_follows_requirements_txt_and_the_python_version(tmp_path: Path) -> None:
     requirements, stamp = tmp_path / "requirements.txt", tmp_path / "stamp"
     requirements.write_text("pelican==4.12.0\n", encoding="utf-8")
-    assert run.needs_install(stamp, requirements)  # no stamp yet
-    stamp.write_text(run.requirements_digest(requirements) + "\n", encoding="utf-8")
-    assert not run.needs_install(stamp, requirements)
+    assert run.needs_install(stamp, requirements, "3.11")  # no stamp yet
+    stamp.write_text(run.requirements_digest(requirements, "3.11") + "\n", encoding="utf-8")
+    assert not run.needs_install(stamp, requirements, "3.11")
+    assert run.needs_install(stamp, requirements, "3.12")  # another Python needs its own wheels
     requirements.write_text("pelican==4.12.0\nPyYAML==6.0.3\n", encoding="utf-8")
-    assert run.needs_install(stamp, requirements)  # changed pins mean a reinstall
+    assert run.needs_install(stamp, requirements, "3.11")  # changed pins mean a reinstall
+
+
+def test_run_py_hands_over_to_invoke_in_the_existing_environment() -> None:
+    """With .venv up to date, `python3 run.py --list` is the invoke menu (no reinstall)."""
+    version = run._venv_version(run.venv_python())
+    if version is None or run.needs_install(python_version=version):
+        pytest.skip("the .venv of this checkout is not set up by run.py yet (run `python3 run.py build`)")
+    result = subprocess.run([sys.executable, str(ROOT / "run.py"), "--list"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "new-event" in result.stdout and "run.py:" not in result.stderr
 
 
 # --- .ci/run -----------------------------------------------------------------------------------
