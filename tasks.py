@@ -110,7 +110,10 @@ def step_summary(problems: Iterable[str]) -> str:
     }
 )
 def validate(c: Context, github: bool = False, file: str = "events.yaml") -> None:
-    """Check events.yaml; print each problem as file:line:col: message and exit 1 if any."""
+    """Check events.yaml; list each problem as file:line:col.
+
+    Prints every problem as `events.yaml:LINE:COL: message` and exits 1 if there is any.
+    """
     result = _run(c, [PYTHON, "-m", "explainer", "validate", file], warn=True, hide=github)
     if github:
         output = (result.stdout + result.stderr).splitlines()
@@ -134,14 +137,20 @@ def _pelican(c: Context, settings: str, *, warn: bool = False, env: dict[str, st
 
 @task
 def build(c: Context) -> None:
-    """Validate events.yaml, then build the site into output/ with local settings."""
+    """Validate events.yaml, then build the site into output/.
+
+    Uses the local settings (pelicanconf.py). A failed build leaves the last good output/.
+    """
     validate(c)
     _pelican(c, LOCAL_SETTINGS)
 
 
 @task(help={"siteurl": "the published address, e.g. https://org.github.io/repo (default: $SITEURL)"})
 def publish(c: Context, siteurl: str = "") -> None:
-    """Validate, then build the production site (publishconf.py, SITEURL from the environment)."""
+    """Validate, then build for production (publishconf.py).
+
+    The site's address comes from --siteurl or the SITEURL environment variable.
+    """
     # configure-pages gives the address without a trailing slash; accept either form.
     siteurl = (siteurl or os.environ.get("SITEURL", "")).rstrip("/")
     if not siteurl:
@@ -212,7 +221,11 @@ def _preview_server(port: int):
     help={"port": "port to serve on (default 8000)", "host": "address to bind (default 127.0.0.1)"},
 )
 def livereload(c: Context, port: int = 8000, host: str = "127.0.0.1") -> None:
-    """Preview at http://127.0.0.1:8000, rebuilt and reloaded on every change to data, content or theme."""
+    """Preview on :8000, rebuilding and reloading on changes.
+
+    Watches events.yaml, content/, themes/, plugins/ and the settings; the browser reloads
+    after each rebuild. `serve` is the same task.
+    """
     _pelican(c, LOCAL_SETTINGS)
 
     def rebuild() -> None:
@@ -249,7 +262,11 @@ def new_event(
     c: Context, title: str = "", date: str = "", kind: str = "", country: list[str] | None = None,
     source: list[str] | None = None, summary: str = "", file: str = "events.yaml",
 ) -> None:
-    """Add an event to events.yaml in date order, with a fresh id and TODOs for what is missing."""
+    """Add an event to events.yaml in date order.
+
+    The event gets a fresh id and every required field; what the options do not give is left
+    empty with a TODO, which fails validation until it is filled in.
+    """
     from explainer.scaffold import ScaffoldError, add_event_to_file
 
     try:
@@ -338,7 +355,11 @@ CHECK_REPORTS.append(_lighthouse_report)
 
 @task(help={"args": "extra pytest arguments, e.g. \"-k html\""})
 def check(c: Context, args: str = "") -> None:
-    """Run the quality gates (pytest -m gate) on a fresh build and print a table of results."""
+    """Build, run the quality gates, print a results table.
+
+    The gates are the tests marked `gate` (pytest -m gate); they get the fresh build through
+    the EXPLAINER_OUTPUT environment variable. Functions in CHECK_REPORTS print after the table.
+    """
     build(c)
     CACHE.mkdir(exist_ok=True)
     junit = CACHE / "gates.xml"
@@ -361,13 +382,16 @@ def check(c: Context, args: str = "") -> None:
 
 @task(help={"args": "extra pytest arguments, e.g. \"-x -k scaffold\""})
 def test(c: Context, args: str = "") -> None:
-    """Run the whole test suite (pytest), quality gates included."""
+    """Run the whole test suite, quality gates included."""
     _run(c, [PYTHON, "-m", "pytest", *shlex.split(args)])
 
 
 @task
 def bench(c: Context) -> None:
-    """Time a build of a large generated dataset (benchmarks/scale.py, when present)."""
+    """Time a build of a large generated dataset.
+
+    Runs benchmarks/scale.py when it exists.
+    """
     script = ROOT / "benchmarks" / "scale.py"
     if not script.exists():
         print("No benchmarks/scale.py yet; nothing to run.")
@@ -377,7 +401,7 @@ def bench(c: Context) -> None:
 
 @task
 def clean(c: Context) -> None:
-    """Delete the built site and caches (output/, .cache/, __pycache__); keeps .venv/."""
+    """Delete output/ and caches (keeps .venv/)."""
     doomed = [OUTPUT, CACHE, ROOT / ".pytest_cache", ROOT / ".hypothesis", *ROOT.glob(".output-*")]
     doomed.append(ROOT / "__pycache__")
     for folder in ROOT.iterdir():
