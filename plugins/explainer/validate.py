@@ -38,6 +38,8 @@ _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z
 _IPV4 = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,3}){3}$")
 _URL_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 _SINGULAR = {"countries": "country", "laws": "law", "actors": "actor", "sources": "source"}
+MAX_SUGGESTED = 200
+"""Distinct unknown references that get a 'did you mean' suggestion; see `suggest_key`."""
 _INVALID = object()
 """Returned by field readers after reporting a problem: the value is not stored."""
 
@@ -82,6 +84,7 @@ class _Validator:
         self.entries: dict[str, list[_Raw]] = {c.name: [] for c in COLLECTIONS}
         self.keys: dict[str, dict[str, int]] = {c.name: {} for c in COLLECTIONS}
         """Keys defined in each keyed collection -> line; for reference checks."""
+        self.suggestions: dict[tuple[str, str], str | None] = {}
 
     # -- reporting -------------------------------------------------------------------------
     def report(self, node: Node, message: str) -> object:
@@ -456,11 +459,23 @@ class _Validator:
         if ref.value in keys:
             return True
         singular = _SINGULAR[target]
-        hint = _suggest(ref.value, keys, list_all=False)
-        if hint is None:
-            hint = f": add it under {target}: or fix the spelling"
+        hint = self.suggest_key(target, ref.value) or f": add it under {target}: or fix the spelling"
         self.report(ref.node, f"unknown {singular} {_q(ref.value)}{hint}")
         return False
+
+    def suggest_key(self, target: str, value: str) -> str | None:
+        """A near miss among the defined keys, remembered per value.
+
+        Matching is linear in the number of keys, so after MAX_SUGGESTED distinct unknown
+        values (a renamed source cited by thousands of events) later ones get no suggestion
+        rather than making the run quadratic.
+        """
+        cache_key = (target, value)
+        if cache_key not in self.suggestions:
+            if len(self.suggestions) >= MAX_SUGGESTED:
+                return None
+            self.suggestions[cache_key] = _suggest(value, self.keys[target], list_all=False)
+        return self.suggestions[cache_key]
 
     def check_events(self) -> None:
         ids: dict[str, int] = {}
