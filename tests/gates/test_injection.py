@@ -3,7 +3,9 @@
 Every payload in tools/gates/injection.py (script tags, event handlers, attribute break-outs,
 javascript:/vbscript:/data: links in any case and spacing, template syntax) is written into
 every text field of a copy of events.yaml (optional fields included) and into every Markdown
-file under content/. The copy is built with the `pelican` command, then every page and feed
+file under content/. Markdown links with unsafe addresses are refused by the events.yaml
+validator, so in events.yaml they go into the plain-text fields only, and a separate test
+checks that the build refuses them in Markdown fields. The copy is built with the `pelican` command, then every page and feed
 entry is parsed with html5lib: nothing may appear that the theme does not emit on the real
 site, no script may run, no address may use an unsafe scheme, no template syntax may be
 evaluated. Every page must also carry a CSP that forbids inline script.
@@ -21,7 +23,8 @@ import yaml
 
 from tests.conftest import copy_project, run_pelican
 from tools.gates.injection import (
-    MARKERS, csp_problems, hostile_events, hostile_markdown, live_markup, markup_signature, text_fields,
+    LINK_PAYLOADS, MARKERS, REFERENCE_TAIL, csp_problems, hostile_events, hostile_markdown, live_markup,
+    markup_signature, text_fields,
 )
 
 pytestmark = pytest.mark.gate
@@ -93,6 +96,24 @@ def test_feeds_and_data_still_parse(hostile_site: Path) -> None:
 def test_every_page_has_a_csp_forbidding_inline_script(site: Path, hostile_site: Path) -> None:
     problems = csp_problems(site) + csp_problems(hostile_site)
     assert not problems, "\n".join(map(str, problems[:40]))
+
+
+def test_unsafe_markdown_links_in_events_yaml_stop_the_build(tmp_path: Path) -> None:
+    """In a Markdown field of events.yaml, every unsafe link is refused with its line; no site."""
+    project = copy_project(tmp_path / "project")
+    events = project / "events.yaml"
+    data = yaml.safe_load(events.read_text("utf-8"))
+    data["events"][0]["summary"] = "Hostile links: " + " ".join(LINK_PAYLOADS) + "\n" + REFERENCE_TAIL
+    events.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), "utf-8")
+    result = run_pelican(project, tmp_path / "output")
+    assert result.returncode != 0
+    assert not (tmp_path / "output" / "index.html").exists()
+    messages = re.sub(r"\s+", " ", result.stdout + result.stderr)
+    refused = set(re.findall(r"the link '([^']*)'", messages))
+    # The address inside "[x](...)", "![x](...)" or "<...>", as the validator quotes it.
+    wanted = {(re.search(r"\((.*)\)|<(.*)>", p).group(1) or p.strip("<>")).strip() for p in LINK_PAYLOADS}
+    assert wanted <= refused, f"not refused: {sorted(wanted - refused)}"
+    assert "events.yaml:" in messages
 
 
 def test_the_detector_finds_live_markup(tmp_path: Path) -> None:
