@@ -123,7 +123,7 @@ def test_huge_file_is_refused_from_its_size_without_reading_it(tmp_path: Path) -
     problems = problems_for(huge)
     assert time.process_time() - started < 1  # a sanity bound, far above the real cost
     assert [p.position for p in problems] == [
-        "1:1: the file is 64 MiB; the limit is 64 MiB, so it was not read: is this the right file?"
+        "1:1: the file is 67,108,865 bytes, over the limit of 64 MiB, so it was not read: is this the right file?"
     ]
 
 

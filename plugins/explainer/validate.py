@@ -29,6 +29,7 @@ from .fields import (
 from .problems import EventsFileError, Problem
 from .text import DEFAULT_LANGUAGE, LANGUAGES, Text
 from .vocab import Vocabulary
+from .yamlsource import EMPTY_FILE
 
 _SLUG = re.compile(SLUG_PATTERN)
 _CODE = re.compile(CODE_PATTERN)
@@ -96,8 +97,7 @@ class _Validator:
     # -- pass 1: structure -----------------------------------------------------------------
     def run(self, root: Node) -> model.Dataset:
         if _is_null(root):  # a file holding only `---`
-            raise EventsFileError([Problem(
-                self.path, 1, 1, "the file is empty: it should hold countries:, laws:, actors:, sources: and events:")])
+            raise EventsFileError([Problem(self.path, 1, 1, EMPTY_FILE)])
         if not isinstance(root, MappingNode):
             shape = "a list" if isinstance(root, SequenceNode) else "a single value"
             self.report(root, "the top level of the file should hold the fields countries:, laws:, actors:, "

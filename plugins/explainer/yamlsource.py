@@ -33,6 +33,8 @@ MAX_FLOW_DEPTH = 1000
 """Most `[`/`{` open at once. events.yaml needs 2; libyaml crashes somewhere past 10,000."""
 MAX_PREFIX = 200
 """Longest run of indentation and `- `/`? `/`: ` at the start of a line; events.yaml needs ~12."""
+EMPTY_FILE = ("the file is empty: it should hold countries:, laws:, actors:, sources: and events: "
+              "(see CONTRIBUTING.md)")
 MAX_REPEATED = 10
 """Stop listing invisible characters after this many; the rest are summarised."""
 
@@ -60,8 +62,8 @@ def read_file(path: Path, display_name: str) -> str:
         if size > MAX_BYTES:
             raise EventsFileError([Problem(
                 display_name, 1, 1,
-                f"the file is {size / 1024 / 1024:.0f} MiB; the limit is "
-                f"{MAX_BYTES // 1024 // 1024} MiB, so it was not read: is this the right file?",
+                f"the file is {size:,} bytes, over the limit of {MAX_BYTES // 1024 // 1024} MiB, "
+                "so it was not read: is this the right file?",
             )])
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
@@ -98,11 +100,7 @@ def compose(text: str, display_name: str) -> Node:
     if problems:
         raise EventsFileError(problems)
     if not _CONTENT.search(text):
-        raise EventsFileError([Problem(
-            display_name, 1, 1,
-            "the file is empty: it should hold countries:, laws:, actors:, sources: and events: "
-            "(see CONTRIBUTING.md)",
-        )])
+        raise EventsFileError([Problem(display_name, 1, 1, EMPTY_FILE)])
     problem = _check_depth(text, display_name)
     if problem:
         raise EventsFileError([problem])
@@ -115,7 +113,7 @@ def compose(text: str, display_name: str) -> Node:
     except RecursionError:  # the pure-Python composer on deep nesting our scan let through
         raise EventsFileError([Problem(display_name, 1, 1, "the file is nested too deeply to read")]) from None
     if root is None:
-        raise EventsFileError([Problem(display_name, 1, 1, "the file is empty: it should hold countries:, laws:, actors:, sources: and events:")])
+        raise EventsFileError([Problem(display_name, 1, 1, EMPTY_FILE)])
     problems = _check_nodes(root, text, display_name)
     if problems:
         raise EventsFileError(problems)
@@ -294,4 +292,4 @@ def _at(node: Node, display_name: str, message: str) -> Problem:
     return Problem(display_name, node.start_mark.line + 1, node.start_mark.column + 1, message)
 
 
-__all__ = ["MAX_BYTES", "compose", "decode", "read_file", "MappingNode", "ScalarNode", "SequenceNode", "Node"]
+__all__ = ["EMPTY_FILE", "MAX_BYTES", "compose", "decode", "read_file", "MappingNode", "ScalarNode", "SequenceNode", "Node"]
