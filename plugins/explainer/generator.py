@@ -50,15 +50,19 @@ def load_events(settings: dict[str, Any]) -> Dataset:
         raise
 
 
-def read_country_summaries(folder: Path, codes: list[str]) -> dict[str, Markup]:
-    """content/countries/<code>.md for each country that has one, rendered."""
-    summaries: dict[str, Markup] = {}
+def read_country_summaries(folder: Path, codes: list[str]) -> tuple[dict[str, Markup], dict[str, str]]:
+    """content/countries/<code>.md for each country that has one: the rendered body, and the
+    one-sentence `Summary:` metadata line (used as the page's meta description)."""
+    bodies: dict[str, Markup] = {}
+    blurbs: dict[str, str] = {}
     for code in codes:
         path = folder / f"{code.lower()}.md"
         if path.is_file():
-            _metadata, body = split_metadata(path.read_text(encoding="utf-8"))
-            summaries[code] = render(body)
-    return summaries
+            metadata, body = split_metadata(path.read_text(encoding="utf-8"))
+            bodies[code] = render(body)
+            if metadata.get("summary"):
+                blurbs[code] = metadata["summary"]
+    return bodies, blurbs
 
 
 def install_template_helpers(generator: Any) -> None:
@@ -109,8 +113,8 @@ class ExplainerGenerator(Generator):
 
     def generate_context(self) -> None:
         folder = Path(self.settings.get("EXPLAINER_COUNTRIES_DIR") or Path(self.path) / "countries")
-        summaries = read_country_summaries(folder, list(self.dataset.countries))
-        self.site = build_site_context(self.dataset, summaries)
+        summaries, blurbs = read_country_summaries(folder, list(self.dataset.countries))
+        self.site = build_site_context(self.dataset, summaries, blurbs)
         self.env.filters["path"] = self.site.path
         self.env.globals["event_card"] = EventCards(self.env)
         self.context["explainer"] = self.site

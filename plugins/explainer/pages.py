@@ -61,7 +61,7 @@ def all_pages(site: SiteContext, siteurl: str, sitename: str) -> Iterator[PageSp
                        jsonld=seo.event_jsonld(event, siteurl, site))
     for code, country in data.countries.items():
         status = site.status_of[code]
-        described = f"TikTok in {country.name.en}: " + (
+        described = site.country_blurbs.get(code) or f"TikTok in {country.name.en}: " + (
             f"{status.status.label.lower()} since {status.since.display()}." if status.status and status.since
             else "no status recorded."
         )

@@ -142,6 +142,9 @@ class SiteContext:
     source_paths: dict[str, str]
     """Source slug -> 'sources/N/#slug', the bibliography entry."""
     country_summaries: dict[str, Markup] = field(default_factory=dict)
+    """Rendered content/countries/<code>.md bodies."""
+    country_blurbs: dict[str, str] = field(default_factory=dict)
+    """One-sentence summaries (plain text) from the same files."""
 
     def path(self, item: Event | Country | Law | Actor | Source) -> str:
         """Path of an object's page (or bibliography entry); the `path` template filter."""
@@ -237,7 +240,9 @@ def _by_name(key: Callable[[T], str]) -> Callable[[T], tuple[str, str]]:
 
 
 def build_site_context(
-    dataset: Dataset, country_summaries: dict[str, Markup] | None = None
+    dataset: Dataset,
+    country_summaries: dict[str, Markup] | None = None,
+    country_blurbs: dict[str, str] | None = None,
 ) -> SiteContext:
     """Derive every view the pages need; linear in the number of events and references."""
     events = dataset.events
@@ -365,4 +370,5 @@ def build_site_context(
         source_pages=source_pages,
         source_paths=source_paths,
         country_summaries=dict(country_summaries or {}),
+        country_blurbs=dict(country_blurbs or {}),
     )
