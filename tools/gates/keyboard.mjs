@@ -163,27 +163,32 @@ async function walk(page, expected, problems) {
   return seen.length;
 }
 
-const browser = await chromium.launch(launchOptions());
-const results = [];
-try {
-  for (const viewport of VIEWPORTS) {
-    const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
-    const page = await context.newPage();
-    for (const path of paths) {
-      const url = new URL(path, base).href;
-      const problems = [];
-      await page.goto(url, { waitUntil: 'load' });
-      await page.evaluate(indexFocusables);
-      await skipLink(page, problems);
-      await page.goto('about:blank');
-      await page.goto(url, { waitUntil: 'load' });
-      const { count, positive } = await page.evaluate(indexFocusables);
-      for (const html of positive) problems.push(`positive tabindex breaks the natural order: ${html}`);
-      const stops = await walk(page, count, problems);
-      results.push({ path, viewport: viewport.name, expected: count, stops, problems });
-    }
-    await context.close();
+// Each viewport in its own context, both at once (keyboard focus is per page in headless mode).
+async function walkViewport(browser, viewport) {
+  const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+  const page = await context.newPage();
+  const results = [];
+  for (const path of paths) {
+    const url = new URL(path, base).href;
+    const problems = [];
+    await page.goto(url, { waitUntil: 'load' });
+    await page.evaluate(indexFocusables);
+    await skipLink(page, problems);
+    await page.goto('about:blank');
+    await page.goto(url, { waitUntil: 'load' });
+    const { count, positive } = await page.evaluate(indexFocusables);
+    for (const html of positive) problems.push(`positive tabindex breaks the natural order: ${html}`);
+    const stops = await walk(page, count, problems);
+    results.push({ path, viewport: viewport.name, expected: count, stops, problems });
   }
+  await context.close();
+  return results;
+}
+
+const browser = await chromium.launch(launchOptions());
+let results;
+try {
+  results = (await Promise.all(VIEWPORTS.map((viewport) => walkViewport(browser, viewport)))).flat();
 } finally {
   await browser.close();
 }
