@@ -217,13 +217,14 @@ class _Validator:
                 if spec.required and spec.name not in near_misses:
                     self.report(node, f"missing required field '{spec.name}' in {label}")
                 continue
-            value = self.read_field(spec, value_node)
+            value = self.read_field(spec, value_node, label)
             if value is not _INVALID:
                 raw.values[spec.name] = value
         return raw
 
     # -- pass 1: one field -----------------------------------------------------------------
-    def read_field(self, spec: Field, node: Node) -> object:
+    def read_field(self, spec: Field, node: Node, owner: str = "") -> object:
+        """The checked value of one field, or _INVALID after reporting why; `owner` names the record."""
         if _is_null(node):
             fix = "write one" if spec.required else "write one, or remove the line"
             return self.report(node, f"'{spec.name}' has no value: {fix}")
@@ -244,7 +245,7 @@ class _Validator:
                 return _INVALID
             return self.read_refs(spec, node, items)
         if kind is Kind.RECORDS:
-            return self.read_records(spec, node)
+            return self.read_records(spec, node, owner)
         if kind is Kind.STATUS_MAP:
             return self.read_status_map(spec, node)
         if not isinstance(node, ScalarNode):
@@ -385,7 +386,7 @@ class _Validator:
             refs.append(_Ref(item.value, item))
         return refs if ok else _INVALID
 
-    def read_records(self, spec: Field, node: Node) -> object:
+    def read_records(self, spec: Field, node: Node, owner: str) -> object:
         assert spec.record is not None
         record = RECORDS[spec.record]
         if not isinstance(node, SequenceNode):
@@ -393,13 +394,13 @@ class _Validator:
                                      f"'- {record.fields[0].name}: ...', not {_shape(node)}")
         raws = []
         ok = True
-        for item in node.value:
+        for number, item in enumerate(node.value, start=1):
             if not isinstance(item, MappingNode):
                 self.report(item, f"each item of '{spec.name}' should be {_a(record.name)} with fields "
                                   f"({record.fields[0].name}: ..., ...), not {_shape(item)}")
                 ok = False
                 continue
-            raws.append(self.read_record(record, item, record.name))
+            raws.append(self.read_record(record, item, f"{record.name} {number} of {owner}"))
         return raws if ok else _INVALID
 
     def read_status_map(self, spec: Field, node: Node) -> object:
