@@ -201,17 +201,70 @@ def test_run_py_hands_over_to_invoke_in_the_existing_environment() -> None:
 # --- .ci/run -----------------------------------------------------------------------------------
 
 
-def test_ci_script_is_strict_bash_and_runs_the_readme_commands() -> None:
+def test_ci_script_is_strict_bash() -> None:
     script = ROOT / ".ci" / "run"
     assert os.access(script, os.X_OK)
     text = script.read_text(encoding="utf-8")
     assert text.startswith("#!/usr/bin/env bash\n")
     assert "\nset -euo pipefail\n" in text
     assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
-    assert "python3 run.py build" in text and "python3 run.py test" in text
-    for package in ("default-jre-headless", "chromium", "chromium-driver"):
-        assert package in text
-    assert "npm ci" in text
+
+
+FAKE_TOOLS = {
+    # Stand-ins for the system tools .ci/run drives, each appending its arguments to a log.
+    "dpkg-query": 'echo "dpkg-query $*" >> "$LOG"; for p in $FAKE_MISSING; do [[ "${@: -1}" == "$p" ]] && exit 1; done; printf installed',
+    "apt-get": 'echo "apt-get $*" >> "$LOG"',
+    "npm": 'echo "npm $*" >> "$LOG"',
+    "id": "echo 0",
+    "python3": 'if [[ "$1" == run.py ]]; then echo "python3 $*" >> "$LOG"; [[ "$2" == test ]] && exit "${FAKE_TEST_EXIT:-0}"; fi; exit 0',
+}
+
+
+def run_ci(tmp_path: Path, missing: str = "", test_exit: int = 0) -> tuple[int, list[str]]:
+    """Run a copy of .ci/run with stand-in system tools; return its exit code and what it ran."""
+    (tmp_path / ".ci").mkdir()
+    (tmp_path / ".ci" / "run").write_bytes((ROOT / ".ci" / "run").read_bytes())
+    (tmp_path / ".ci" / "run").chmod(0o755)
+    (tmp_path / "package-lock.json").write_text("{}", encoding="utf-8")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name, body in FAKE_TOOLS.items():
+        (bin_dir / name).write_text(f"#!/usr/bin/env bash\n{body}\n", encoding="utf-8")
+        (bin_dir / name).chmod(0o755)
+    log = tmp_path / "log"
+    log.touch()
+    env = {
+        "PATH": f"{bin_dir}{os.pathsep}/usr/bin{os.pathsep}/bin",
+        "LOG": str(log), "FAKE_MISSING": missing, "FAKE_TEST_EXIT": str(test_exit), "HOME": str(tmp_path),
+    }
+    result = subprocess.run([str(tmp_path / ".ci" / "run")], env=env, capture_output=True, text=True, timeout=60)
+    return result.returncode, log.read_text(encoding="utf-8").splitlines()
+
+
+def test_ci_skips_apt_when_everything_is_installed_then_runs_npm_ci_build_and_test(tmp_path: Path) -> None:
+    code, ran = run_ci(tmp_path)
+    assert code == 0
+    assert not [line for line in ran if line.startswith("apt-get")]
+    steps = [line for line in ran if not line.startswith("dpkg-query")]
+    assert steps == ["npm ci --no-audit --no-fund", "python3 run.py build", "python3 run.py test"]
+    checked = {line.split()[-1] for line in ran if line.startswith("dpkg-query")}
+    assert checked == {"default-jre-headless", "chromium", "chromium-driver"}
+
+
+def test_ci_installs_exactly_the_missing_packages(tmp_path: Path) -> None:
+    code, ran = run_ci(tmp_path, missing="chromium-driver default-jre-headless")
+    assert code == 0
+    apt = [line for line in ran if line.startswith("apt-get")]
+    assert apt == [
+        "apt-get update",
+        "apt-get install -y --no-install-recommends default-jre-headless chromium-driver",
+    ]
+
+
+def test_ci_fails_when_the_tests_fail(tmp_path: Path) -> None:
+    code, ran = run_ci(tmp_path, test_exit=1)
+    assert code == 1
+    assert ran[-1] == "python3 run.py test"
 
 
 # --- documentation -----------------------------------------------------------------------------
