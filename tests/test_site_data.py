@@ -1,0 +1,61 @@
+"""The data files and feeds: events.json matches its published JSON Schema, the CSV has one
+row per event, the Atom feeds parse and list events newest first."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import feedparser
+import jsonschema
+
+from tests.conftest import BuiltSite, needs_loader
+from tests.site_sample import sample_dataset
+
+
+def check_data_files(site: BuiltSite, event_ids: list[str]) -> None:
+    data = json.loads((site.output / "data" / "events.json").read_text(encoding="utf-8"))
+    schema = json.loads((site.output / "data" / "events.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
+    assert [event["id"] for event in data["events"]] == event_ids
+    assert all(source["url"].startswith("http") for event in data["events"] for source in event["sources"])
+    rows = list(csv.DictReader(io.StringIO((site.output / "data" / "events.csv").read_text(encoding="utf-8"))))
+    assert [row["id"] for row in rows] == event_ids
+
+
+def test_sample_data_files(sample_site: BuiltSite) -> None:
+    check_data_files(sample_site, [event.id for event in sample_dataset().events])
+
+
+def test_schema_rejects_a_wrong_record(sample_site: BuiltSite) -> None:
+    schema = json.loads((sample_site.output / "data" / "events.schema.json").read_text(encoding="utf-8"))
+    data = json.loads((sample_site.output / "data" / "events.json").read_text(encoding="utf-8"))
+    data["events"][0]["date"] = "18 April 2024"
+    validator = jsonschema.Draft202012Validator(schema)
+    assert not validator.is_valid(data)
+
+
+def test_dates_are_kept_as_written(sample_site: BuiltSite) -> None:
+    data = json.loads((sample_site.output / "data" / "events.json").read_text(encoding="utf-8"))
+    assert {event["id"]: event["date"] for event in data["events"]}["kg-false-info-law"] == "2021"
+
+
+def test_feeds_parse_and_run_newest_first(sample_site: BuiltSite) -> None:
+    feed = feedparser.parse((sample_site.output / "feeds" / "events.atom.xml").read_bytes())
+    assert not feed.bozo, feed.bozo_exception
+    links = [entry.link for entry in feed.entries]
+    assert links[0].endswith("/events/us-divest-law/") and links[-1].endswith("/events/kg-false-info-law/")
+    # Without SOURCE_DATE_EPOCH, <updated> is the newest event's date, never the clock.
+    assert feed.feed.updated.startswith("2024-04-24")
+    kyrgyz = feedparser.parse((sample_site.output / "feeds" / "kg.atom.xml").read_bytes())
+    assert {entry.link.rsplit("/", 2)[-2] for entry in kyrgyz.entries} == {
+        "kg-false-info-law", "kg-child-law-signed", "kg-gknb-order", "kg-block"}
+
+
+@needs_loader
+def test_real_data_files(built_site: BuiltSite) -> None:
+    from tests.test_site_pages import real_dataset
+
+    check_data_files(built_site, [event.id for event in real_dataset().events])
+    assert (built_site.output / "data" / "events.yaml").is_file()
