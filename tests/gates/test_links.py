@@ -43,8 +43,15 @@ def test_the_checker_finds_broken_links(tmp_path: Path) -> None:
         '<a href="/elsewhere/">outside</a><a href="/sub/nothing/">missing</a>'
         '<a href=" JaVa&#9;Script:alert(1)">js</a><img src="/sub/x.png" alt=""'
         ' srcset="/sub/a/ 1x, /sub/y.png 2x"><a href="https://other.example/">external</a>', "utf-8")
+    # 404.html is served at any missing address: a relative link in it breaks; '#main' does not.
+    (tmp_path / "404.html").write_text(
+        '<!doctype html><title>404</title><a href="#main">skip</a><main id="main">'
+        '<a href="a/">relative</a><a href="/sub/a/">absolute</a></main>', "utf-8")
+    (tmp_path / "robots.txt").write_text("User-agent: *\nSitemap: https://example.org/sub/sitemap.xml\n", "utf-8")
     problems = {(p.address, p.message.split(": ", 1)[1]) for p in check_site(tmp_path, SUBPATH_SITEURL)}
     assert problems == {
+        ("a/", "no such file: no/such/deep/page/a"),
+        ("https://example.org/sub/sitemap.xml", "no such file: sitemap.xml"),
         ("/sub/missing.css", "no such file: missing.css"),
         ("/sub/a/#gone", "no id 'gone' in a/index.html"),
         ("/elsewhere/", "internal address outside the site's path /sub/"),

@@ -3,8 +3,9 @@
 Each HTML page is parsed with html5lib (the algorithm browsers use) and every address in it is
 collected: `href`, `src`, `srcset`, `poster`, `data`, `action`, `formaction`, `<link>` of any
 `rel`, `<meta>` Open Graph / Twitter / refresh addresses, `url()` in inline styles, and every
-string in JSON-LD that is an address on the site. `sitemap.xml`, Atom feeds (including the HTML
-inside their entries) and CSS files are read too.
+string in JSON-LD that is an address on the site. `sitemap.xml`, `robots.txt`, Atom feeds
+(including the HTML inside their entries) and CSS files are read too. `404.html` is checked as
+if served at a deep unknown address, as GitHub Pages serves it.
 
 An address is resolved against the page's own public URL (`SITEURL` + path). It is internal
 when it has the site's scheme and host; it must then lie under the site's path prefix (a build
@@ -237,7 +238,9 @@ def check_site(output: Path, site_url: str = "") -> list[LinkProblem]:
             problems.append(LinkProblem(relative, "", f"XML does not parse: {error}"))
             continue
         for ref in refs:
-            message = _check(ref, page_base, site)
+            # "#id" is a reference within the document, wherever the document is served.
+            base = site.url_of(file) if ref.address.strip().startswith("#") else page_base
+            message = _check(ref, base, site)
             if message:
                 problems.append(LinkProblem(relative, ref.address, f"{ref.context}: {message}"))
     return problems
@@ -245,6 +248,15 @@ def check_site(output: Path, site_url: str = "") -> list[LinkProblem]:
 
 def _refs_of(file: Path, site: _Site) -> tuple[list[_Ref], str]:
     page_url = site.url_of(file)
+    if file.parent == site.root and file.name == "404.html":
+        # GitHub Pages serves 404.html at whatever address was not found, however deep: its
+        # links must not depend on where it is, so resolve them from a deep imaginary address.
+        page_url = site.base + "no/such/deep/page/"
+    if file.parent == site.root and file.name == "robots.txt":
+        lines = file.read_text("utf-8").splitlines()
+        refs = [_Ref(line.split(":", 1)[1].strip(), "robots.txt Sitemap")
+                for line in lines if line.lower().startswith("sitemap:")]
+        return refs, page_url
     if file.suffix in {".html", ".htm"}:
         tree = _parse_html(file.read_bytes())
         site._ids[file] = frozenset(_ids_in(tree))
