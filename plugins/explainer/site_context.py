@@ -141,6 +141,8 @@ class SiteContext:
     source_pages: tuple[SourcePage, ...]
     source_paths: dict[str, str]
     """Source slug -> 'sources/N/#slug', the bibliography entry."""
+    timeline_paths: dict[str, str]
+    """Event id -> 'timeline/YEAR/[N/]#id', where the event sits on the timeline."""
     country_summaries: dict[str, Markup] = field(default_factory=dict)
     """Rendered content/countries/<code>.md bodies."""
     country_blurbs: dict[str, str] = field(default_factory=dict)
@@ -291,12 +293,18 @@ def build_site_context(
             actors_of_country[actor.country.code].append(actor)
 
     timeline_pages: list[EventListing] = []
+    timeline_paths: dict[str, str] = {}
     years: list[YearSummary] = []
     for year in sorted(of_year):
         listing = paginate_events(
             urls.timeline_year(year), f"Timeline: {year}", "", tuple(of_year[year])
         )
         timeline_pages.extend(listing)
+        for page in listing:
+            for group in page.years:
+                for month in group.months:
+                    for event in month.events:
+                        timeline_paths[event.id] = f"{page.path}#{event.id}"
         years.append(YearSummary(year, len(of_year[year]), listing[0].path))
 
     country_timelines = {
@@ -369,6 +377,7 @@ def build_site_context(
         kind_timelines=kind_timelines,
         source_pages=source_pages,
         source_paths=source_paths,
+        timeline_paths=timeline_paths,
         country_summaries=dict(country_summaries or {}),
         country_blurbs=dict(country_blurbs or {}),
     )
