@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from tests.conftest import copy_project, run_pelican
+from tools.gates.html_check import validate
 from tools.gates.injection import (
     LINK_PAYLOADS, MARKERS, REFERENCE_TAIL, csp_problems, hostile_events, hostile_markdown, live_markup,
     markup_signature, text_fields,
@@ -91,6 +92,12 @@ def test_feeds_and_data_still_parse(hostile_site: Path) -> None:
     for feed in sorted(hostile_site.rglob("*.xml")):
         ET.parse(feed)  # raises on a payload that broke the XML
     json.loads((hostile_site / "data" / "events.json").read_text("utf-8"))
+
+
+def test_hostile_text_leaves_the_html_valid(vnu: None, hostile_site: Path) -> None:
+    """Escaping must not break the document either: vnu finds no error in the hostile build."""
+    errors = validate(hostile_site)
+    assert not errors, f"{len(errors)} vnu error(s):\n" + "\n".join(map(str, errors[:30]))
 
 
 def test_every_page_has_a_csp_forbidding_inline_script(site: Path, hostile_site: Path) -> None:
