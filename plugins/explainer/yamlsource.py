@@ -237,9 +237,9 @@ _SYNTAX_HINTS: tuple[tuple[str, str, bool], ...] = (
      "this quoted text is never closed: add the closing quote", True),
     ("found unknown escape character",
      "unknown escape sequence in double-quoted text: write \\\\ for a backslash, or use single quotes", False),
-    ("did not find expected ',' or ']'",
+    ("expected ',' or ']'",
      "this [list] is not closed: add ']' at its end, and separate items with commas", True),
-    ("did not find expected ',' or '}'",
+    ("expected ',' or '}'",
      "this {mapping} is not closed: add '}' at its end, and separate entries with commas", True),
     ("did not find expected key",
      "expected a 'field: value' line here at the same indentation as the fields above; "
