@@ -110,3 +110,18 @@ def test_schema_flags_what_editors_get_wrong(validator: Draft202012Validator, ol
     document = as_editor_sees_it(yaml.compose(text.replace(old, new, 1), Loader=yaml.SafeLoader))
     paths = [list(error.absolute_path) for error in validator.iter_errors(document)]
     assert where in paths, paths
+
+
+def test_every_field_and_value_is_documented_for_editors() -> None:
+    """CONTRIBUTING.md explains every field `fields.py` allows and every vocabulary value."""
+    guide = ROOT / "CONTRIBUTING.md"
+    if not guide.exists():
+        pytest.skip("CONTRIBUTING.md is not written yet")
+    text = guide.read_text(encoding="utf-8")
+    missing = [f"{record.name}.{field.name}" for record in RECORDS.values() for field in record.fields
+               if f"`{field.name}`" not in text]
+    missing += [f"{c.name}:" for c in COLLECTIONS if f"`{c.name}`" not in text]
+    vocabularies = {field.vocab for record in RECORDS.values() for field in record.fields if field.vocab}
+    missing += [f"{vocab.__name__}.{member.value}" for vocab in vocabularies for member in vocab
+                if f"`{member.value}`" not in text]
+    assert missing == []
