@@ -141,3 +141,25 @@ def test_every_page_type_is_built_from_real_data(built_site: BuiltSite) -> None:
         assert soup(built_site.page(f"actors/{actor.slug}/")).h1.get_text() == actor.name.en
     bibliography = {li["id"] for li in soup(built_site.page("sources/")).find("ol", class_="bibliography").find_all("li")}
     assert bibliography == set(data.sources)
+
+
+def check_first_render_budget(site: BuiltSite) -> None:
+    """Each page's HTML plus the stylesheet fits in 14 KB gzipped (one round trip)."""
+    import gzip
+
+    css = len(gzip.compress((site.output / "theme" / "css" / "site.css").read_bytes(), 9))
+    too_big = {
+        file.relative_to(site.output).as_posix(): size
+        for file in site.html_files()
+        if (size := len(gzip.compress(file.read_bytes(), 9)) + css) > 14 * 1024
+    }
+    assert too_big == {}
+
+
+def test_sample_pages_fit_the_first_render_budget(sample_site: BuiltSite) -> None:
+    check_first_render_budget(sample_site)
+
+
+@needs_loader
+def test_real_pages_fit_the_first_render_budget(built_site: BuiltSite) -> None:
+    check_first_render_budget(built_site)

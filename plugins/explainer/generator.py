@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -107,14 +108,18 @@ class ExplainerGenerator(Generator):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        started = time.perf_counter()
         self.dataset = load_events(self.settings)
+        logger.info("explainer: loaded %d events in %.2f s", len(self.dataset.events), time.perf_counter() - started)
         self.site: SiteContext | None = None
         self._written: set[str] = set()
 
     def generate_context(self) -> None:
         folder = Path(self.settings.get("EXPLAINER_COUNTRIES_DIR") or Path(self.path) / "countries")
+        started = time.perf_counter()
         summaries, blurbs = read_country_summaries(folder, list(self.dataset.countries))
         self.site = build_site_context(self.dataset, summaries, blurbs)
+        logger.info("explainer: site context in %.2f s", time.perf_counter() - started)
         self.env.filters["path"] = self.site.path
         self.env.globals["event_card"] = EventCards(self.env)
         self.context["explainer"] = self.site
@@ -131,10 +136,12 @@ class ExplainerGenerator(Generator):
             "site": self.site,
         }
         paths: list[str] = []
+        started = time.perf_counter()
         for spec in all_pages(self.site, siteurl, sitename):
             self._write(urls.to_file(spec.path), self._render(spec, common))
             if spec.path != urls.NOT_FOUND:
                 paths.append(spec.path)
+        logger.info("explainer: %d pages rendered in %.2f s", len(paths) + 1, time.perf_counter() - started)
         for page in self.context.get("pages", ()):
             paths.append(page.url)
         self._write_feeds(siteurl, sitename)
