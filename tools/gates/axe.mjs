@@ -1,7 +1,8 @@
 // Run axe-core on pages of a served site in Debian's Chromium, at several viewports.
 //
 // Usage: node tools/gates/axe.mjs BASE_URL PATH... > report.json
-// Prints a JSON array with one entry per page and viewport: {path, viewport, violations:[...]}.
+// Prints a JSON array with one entry per page and viewport: {path, viewport, status,
+// overflow (null, or what makes the page scroll sideways), violations:[...]}.
 // One browser instance serves every page (start-up is the slow part). The browser is the
 // system's /usr/bin/chromium (CHROMIUM_PATH overrides it); playwright-core never downloads one.
 import { readFileSync } from 'node:fs';
@@ -14,12 +15,35 @@ const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 // The WCAG 2.0, 2.1 and 2.2 A/AA rules.
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-// Desktop and phone, light; desktop dark (the theme has a dark palette: its contrast counts).
+// Desktop and phone, light; desktop dark (the theme has a dark palette: its contrast counts);
+// 320 px, the width WCAG 1.4.10 (Reflow) asks to work without horizontal scrolling.
 const VIEWPORTS = [
   { name: '1280 light', width: 1280, height: 900, colorScheme: 'light' },
   { name: '360 light', width: 360, height: 740, colorScheme: 'light' },
   { name: '1280 dark', width: 1280, height: 900, colorScheme: 'dark' },
+  { name: '320 light', width: 320, height: 640, colorScheme: 'light' },
 ];
+
+// Runs in the page: does anything stick out to the right, forcing horizontal scrolling?
+function horizontalOverflow() {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return null;
+  // How far right an element's box, or its content spilling out of it, reaches.
+  const reach = (el) => {
+    const rect = el.getBoundingClientRect();
+    const spills = getComputedStyle(el).overflowX === 'visible';
+    return spills ? rect.left + Math.max(rect.width, el.scrollWidth) : rect.right;
+  };
+  const culprits = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    // Report the innermost elements that stick out (not every ancestor of them).
+    if (reach(el) > width + 1 && ![...el.children].some((child) => reach(child) > width + 1)) {
+      culprits.push(`${el.outerHTML.slice(0, 120)} (reaches ${Math.round(reach(el))} px)`);
+      if (culprits.length === 5) break;
+    }
+  }
+  return { scrollWidth: document.documentElement.scrollWidth, width, culprits };
+}
 
 const [base, ...paths] = process.argv.slice(2);
 if (!base || paths.length === 0) {
@@ -52,6 +76,7 @@ async function auditViewport(browser, viewport) {
       path,
       viewport: viewport.name,
       status: response ? response.status() : 0,
+      overflow: await page.evaluate(horizontalOverflow),
       violations: result.violations.map((v) => ({
         id: v.id,
         impact: v.impact,
