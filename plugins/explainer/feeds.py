@@ -45,10 +45,15 @@ def _event_datetime(event: Event) -> dt.datetime:
     return dt.datetime.combine(event.date.first_day(), dt.time(), tzinfo=dt.timezone.utc)
 
 
-def atom_feed(title: str, feed_path: str, page_path: str, siteurl: str, events: Iterable[Event]) -> str:
+def atom_feed(
+    title: str, feed_path: str, page_path: str, siteurl: str, events: Iterable[Event], author: str
+) -> str:
     """The Atom document for `events` (any order; written newest first)."""
     feed = _ReproducibleAtomFeed(
         title=title,
+        # RFC 4287 wants an author for every entry; one at feed level covers them all.
+        author_name=author,
+        author_link=f"{siteurl}/{urls.ABOUT}",
         link=f"{siteurl}/{page_path}",
         description=title,
         feed_url=f"{siteurl}/{feed_path}",

@@ -164,12 +164,12 @@ class ExplainerGenerator(Generator):
     def _write_feeds(self, siteurl: str, sitename: str) -> None:
         data = self.dataset
         self._write(urls.FEED_ALL, feeds.atom_feed(f"{sitename}: all events", urls.FEED_ALL, urls.TIMELINE,
-                                                   siteurl, data.events))
+                                                   siteurl, data.events, sitename))
         assert self.site is not None
         for code, country in data.countries.items():
             self._write(urls.feed(country), feeds.atom_feed(
                 f"{sitename}: {country.name.en}", urls.feed(country), urls.country(country), siteurl,
-                self.site.events_of_country.get(code, ())))
+                self.site.events_of_country.get(code, ()), sitename))
 
     def _write_data(self) -> None:
         self._write(urls.DATA_JSON, data_export.events_json(self.dataset))
