@@ -1,8 +1,9 @@
 """Gate: every page type can be used with the Tab key alone, with focus always visible.
 
-tools/gates/keyboard.mjs walks each page in Chromium at 1280 px and 360 px: the first Tab stop
-is a skip link into <main>, Tab then reaches every rendered focusable element once, in document
-order, and each focused element shows a focus outline (or box-shadow), in view and uncovered.
+tools/gates/keyboard.mjs walks each page in Chromium at 1280 px and 360 px, and at 1280 px in the
+dark palette: the first Tab stop is a skip link into <main>, Tab then reaches every rendered
+focusable element once, in document order, and each focused element shows a focus outline (at
+3:1 contrast with what is behind it) or box-shadow, in view and uncovered.
 """
 from __future__ import annotations
 
@@ -32,22 +33,23 @@ def test_tab_reaches_everything_visibly(page_type: str, pages: dict[str, str],
                                         keyboard_report: dict[str, list[dict[str, Any]]]) -> None:
     path = pages[page_type]
     results = keyboard_report[path]
-    assert len(results) == 2, f"keyboard test ran {len(results)} viewport(s) on {path}"
+    assert len(results) == 3, f"keyboard test ran {len(results)} viewport(s) on {path}"
     problems = [f"[{r['viewport']} px] {p}" for r in results for p in r["problems"]]
     assert not problems, f"keyboard problems on {path}:\n" + "\n".join(problems[:40])
     assert all(r["expected"] > 1 and r["stops"] == r["expected"] for r in results), results
 
 
 def test_keyboard_gate_finds_problems(browser_tools: None, tmp_path: Path) -> None:
-    """The gate can fail: no skip link, a focus style removed, a positive tabindex."""
+    """The gate can fail: no skip link, a focus style removed or faint, a positive tabindex."""
     (tmp_path / "index.html").write_text(
         '<!doctype html><html lang="en"><head><title>t</title>'
-        '<style>.bare:focus{outline:none}</style></head><body><header><a href="/">Home</a></header>'
-        '<main id="main"><a class="bare" href="/a">a</a> <a href="/b" tabindex="2">b</a></main>'
-        '</body></html>', "utf-8")
+        '<style>.bare:focus{outline:none} .faint:focus{outline:2px solid #eee}</style></head><body>'
+        '<header><a href="/">Home</a></header><main id="main"><a class="bare" href="/a">a</a> '
+        '<a class="faint" href="/c">c</a> <a href="/b" tabindex="2">b</a></main></body></html>', "utf-8")
     with serve(tmp_path) as url:
         (result, *_rest) = run_node_gate("keyboard.mjs", url, ["./"])
     problems = "\n".join(result["problems"])
     assert "the first Tab stop is not a skip link" in problems
     assert "focus not visible" in problems
     assert "positive tabindex" in problems
+    assert "focus outline contrast" in problems

@@ -7,15 +7,17 @@
 //   - Tab visits every focusable element that is rendered, each once, in document order
 //     (no positive tabindex, no focus trap, nothing rendered but unreachable);
 //   - focus is always visible: the focused element's computed outline or box-shadow differs
-//     from its unfocused style, and the element is in the viewport and not covered by
-//     another element (WCAG 2.4.7 and 2.4.11).
+//     from its unfocused style, an outline contrasts at least 3:1 with the background behind
+//     it (WCAG 1.4.11), and the element is in the viewport and not covered by another element
+//     (WCAG 2.4.7 and 2.4.11). The dark palette is walked too, at 1280 px.
 // Prints a JSON array: {path, viewport, expected, stops, problems: [string]}.
 import { chromium } from 'playwright-core';
 import { launchOptions } from './browser.mjs';
 
 const VIEWPORTS = [
-  { name: '1280', width: 1280, height: 900 },
-  { name: '360', width: 360, height: 740 },
+  { name: '1280', width: 1280, height: 900, colorScheme: 'light' },
+  { name: '360', width: 360, height: 740, colorScheme: 'light' },
+  { name: '1280 dark', width: 1280, height: 900, colorScheme: 'dark' },
 ];
 const MAX_STOPS = 3000;
 
@@ -68,6 +70,25 @@ function describeFocus() {
   const before = index === null ? null : globalThis.__gateItems[index].unfocused;
   const outlineShown = now.outlineVisible && (!before || now.outline !== before.outline || !before.outlineVisible);
   const shadowShown = now.boxShadow !== 'none' && (!before || now.boxShadow !== before.boxShadow);
+  let outlineContrast = null;
+  if (outlineShown) {
+    const rgb = (text) => (text.match(/[\d.]+/g) || []).map(Number);
+    const luminance = ([r, g, b]) => {
+      const lin = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    };
+    // The outline sits outside the element: compare it with the first opaque background around it.
+    let node = el.parentElement;
+    let behind = null;
+    while (node) {
+      const bg = rgb(getComputedStyle(node).backgroundColor);
+      if (bg.length >= 3 && (bg.length === 3 || bg[3] > 0.5)) { behind = bg; break; }
+      node = node.parentElement;
+    }
+    if (!behind) behind = matchMedia('(prefers-color-scheme: dark)').matches ? [18, 18, 18] : [255, 255, 255];
+    const [a, b] = [luminance(rgb(getComputedStyle(el).outlineColor)), luminance(behind)];
+    outlineContrast = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  }
   const rect = el.getClientRects()[0] || el.getBoundingClientRect();
   const inView = rect.bottom > 0 && rect.right > 0 && rect.top < innerHeight && rect.left < innerWidth;
   let covered = null;
@@ -83,6 +104,8 @@ function describeFocus() {
     none: false,
     html: el.outerHTML.slice(0, 160),
     visible: outlineShown || shadowShown,
+    outlineContrast,
+    shadowShown,
     look: `outline ${now.outline}; box-shadow ${now.boxShadow}`,
     inView,
     covered,
@@ -143,6 +166,9 @@ async function walk(page, expected, problems) {
     if (seen.length && focus.index === seen[0]) break; // wrapped around
     seen.push(focus.index);
     if (!focus.visible) problems.push(`focus not visible (${focus.look}) on ${focus.html}`);
+    else if (focus.outlineContrast !== null && focus.outlineContrast < 3 && !focus.shadowShown) {
+      problems.push(`focus outline contrast ${focus.outlineContrast.toFixed(2)}:1 < 3:1 (${focus.look}) on ${focus.html}`);
+    }
     if (!focus.inView) problems.push(`focused element is outside the viewport: ${focus.html}`);
     if (focus.covered) problems.push(`focused element is covered by ${focus.covered}: ${focus.html}`);
   }
@@ -165,7 +191,10 @@ async function walk(page, expected, problems) {
 
 // Each viewport in its own context, both at once (keyboard focus is per page in headless mode).
 async function walkViewport(browser, viewport) {
-  const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+  const context = await browser.newContext({
+    viewport: { width: viewport.width, height: viewport.height },
+    colorScheme: viewport.colorScheme,
+  });
   const page = await context.newPage();
   const results = [];
   for (const path of paths) {
