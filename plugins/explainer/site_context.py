@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 
 from markupsafe import Markup
 
@@ -104,10 +104,21 @@ class SourcePage:
 
 
 @dataclass(frozen=True, slots=True)
+class MonthLink:
+    """A month on the timeline index: where its events start and how many there are."""
+
+    heading: str
+    path: str
+    """'timeline/2024/[N/]#m2024-04': the month's heading on the page where it starts."""
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
 class YearSummary:
     year: int
     count: int
     path: str
+    months: tuple[MonthLink, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,12 +311,16 @@ def build_site_context(
             urls.timeline_year(year), f"Timeline: {year}", "", tuple(of_year[year])
         )
         timeline_pages.extend(listing)
+        months: dict[str, list[Any]] = {}
         for page in listing:
             for group in page.years:
                 for month in group.months:
+                    # A month split across two pages is linked where it starts.
+                    months.setdefault(month.anchor, [month.heading, f"{page.path}#{month.anchor}", 0])[2] += len(month.events)
                     for event in month.events:
                         timeline_paths[event.id] = f"{page.path}#{event.id}"
-        years.append(YearSummary(year, len(of_year[year]), listing[0].path))
+        years.append(YearSummary(year, len(of_year[year]), listing[0].path,
+                                 tuple(MonthLink(*entry) for entry in months.values())))
 
     country_timelines = {
         code: paginate_events(
