@@ -110,3 +110,14 @@ def test_source_date_epoch_sets_feed_dates(tmp_path: Path) -> None:
     feed = (project / "output" / "feeds" / "events.atom.xml").read_text(encoding="utf-8")
     assert "<updated>2023-11-14T22:13:20Z</updated>" in feed or "<updated>2023-11-14T22:13:20+00:00</updated>" in feed
     assert os.environ.get("SOURCE_DATE_EPOCH") is None or True
+
+
+def test_first_build_output_is_readable_by_a_web_server(tmp_path: Path) -> None:
+    """The staging folder is created private (mkdtemp); published folders must not be."""
+    old = os.umask(0o022)
+    try:
+        site = build_in_process(tmp_path / "fresh" / "output", EXPLAINER_DATASET=sample_dataset())
+    finally:
+        os.umask(old)
+    assert site.output.stat().st_mode & 0o755 == 0o755
+    assert (site.output / "index.html").stat().st_mode & 0o644 == 0o644

@@ -11,8 +11,8 @@ that raises leaves OUTPUT_PATH as it was and deletes its staging folder.
 Writers that go through `write_if_changed` (our generator does) compare each file with the
 published one first and do not stage it at all when it is identical: a rebuild after a small
 edit then stages, moves and deletes only a handful of files, which matters because creating
-and removing thousands of folders is slow on some file systems. A first build into an empty
-OUTPUT_PATH is published by renaming the staging folder itself.
+and removing thousands of folders is slow on some file systems. A first build, when OUTPUT_PATH
+does not exist yet, is published by renaming the staging folder itself.
 
 Publishing happens after `run` returns rather than in a `finalized` receiver so that every
 other plugin's `finalized` receiver has finished writing into staging first.
@@ -85,10 +85,6 @@ def _same_file(a: Path, b: Path) -> bool:
     return a.stat().st_size == b.stat().st_size and filecmp.cmp(a, b, shallow=False)
 
 
-def _is_empty_folder(path: Path) -> bool:
-    return path.is_dir() and not path.is_symlink() and next(path.iterdir(), None) is None
-
-
 def publish(
     staging: Path, output_path: Path, keep: frozenset[str] = frozenset(), kept: frozenset[str] = frozenset()
 ) -> tuple[int, int]:
@@ -98,10 +94,8 @@ def publish(
     e.g. a .git folder in a gh-pages checkout); `kept` lists files a writer left unstaged
     because the published copy was already right.
     """
-    if not kept and (not output_path.exists() or _is_empty_folder(output_path)):
+    if not kept and not output_path.exists() and not output_path.is_symlink():
         # First build: one rename publishes everything. mkdtemp made staging private (0700).
-        if output_path.exists():
-            output_path.rmdir()
         umask = os.umask(0)
         os.umask(umask)
         staging.chmod(0o777 & ~umask)
