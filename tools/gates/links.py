@@ -293,14 +293,17 @@ def _check(ref: _Ref, page_base: str, site: _Site) -> str | None:
         return None  # external: not fetched
     if parts.scheme != scheme:
         return f"internal address with scheme {parts.scheme}, site uses {scheme}"
-    if not parts.path.startswith(base_path):
+    path = parts.path
+    if path == base_path.rstrip("/"):
+        path = base_path  # SITEURL itself, without the final slash, is the home page
+    if not path.startswith(base_path):
         return f"internal address outside the site's path {base_path}"
-    relative = unquote(parts.path[len(base_path):])
+    relative = unquote(path[len(base_path):])
     target = (site.root / relative).resolve() if relative else site.root
     if not target.is_relative_to(site.root):
         return "escapes the output folder"
     if target.is_dir():
-        if not parts.path.endswith("/") and relative:
+        if not path.endswith("/") and relative:
             # GitHub Pages redirects /dir to /dir/, but a build should link the final address.
             return "directory without trailing slash (a redirect)"
         target = target / "index.html"
