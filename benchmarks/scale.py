@@ -45,7 +45,8 @@ else:  # run as a script: `python benchmarks/scale.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import corpus as corpus_mod  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(os.environ.get("EXPLAINER_BENCH_ROOT") or Path(__file__).resolve().parent.parent)
+"""The checkout whose site is measured (EXPLAINER_BENCH_ROOT compares another one)."""
 SOURCE_DATE_EPOCH = "1713398400"  # 2024-04-18: fixed so rebuilds and clean builds compare
 
 TARGETS = {

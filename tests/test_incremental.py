@@ -40,33 +40,55 @@ def corpus() -> corpus_mod.Corpus:
     return corpus_mod.generate(N_EVENTS)
 
 
-def _edits(corpus: corpus_mod.Corpus) -> list[tuple[str, str]]:
-    """(description, edited events.yaml) pairs: a summary edit, a title edit, a removal."""
+def _replace_line(text: str, startswith: str, new_line: str, after: str = "") -> str:
+    """`text` with the first line starting with `startswith` (after the line `after`) replaced."""
+    lines = text.split("\n")
+    start = lines.index(after) if after else 0
+    for index in range(start, len(lines)):
+        if lines[index].startswith(startswith):
+            lines[index] = new_line
+            return "\n".join(lines)
+    raise AssertionError(f"no line starts with {startswith!r}")
+
+
+def _edits(corpus: corpus_mod.Corpus) -> dict[str, str]:
+    """Edited versions of events.yaml, each touching what a different set of pages shows."""
+    text = corpus.events_yaml
     middle = corpus.event_ids[N_EVENTS // 2]
     last = corpus.event_ids[-1]
-    retitled = corpus.events_yaml.replace(
-        f"  - id: {last}\n", f"  - id: {last}\n", 1
-    )
-    lines = retitled.split("\n")
-    start = lines.index(f"  - id: {last}")
-    for index in range(start, len(lines)):
-        if lines[index].startswith("    title: "):
-            lines[index] = '    title: "A new title for the last event"'
-            break
-    removed = corpus.events_yaml.split("\n")
+    removed = text.split("\n")
     first = removed.index(f"  - id: {corpus.event_ids[1]}")
     end = removed.index(f"  - id: {corpus.event_ids[2]}")
     del removed[first:end]
-    return [
-        ("summary of one event", corpus_mod.edit_summary(corpus.events_yaml, middle)),
-        ("title of the last event", "\n".join(lines)),
-        ("one event removed", "\n".join(removed)),
-    ]
+    first_event = corpus.event_ids[0]
+    new_source = (
+        "sources:\n  aaa-new-source:\n    title: \"A source added later\"\n"
+        "    publisher: \"AAA Monitor\"\n    url: \"https://monitor.example.org/a\""
+    )
+    cited = _replace_line(text.replace("sources:\n", new_source + "\n", 1), "    sources: ",
+                          '    sources: ["aaa-new-source"]', after=f"  - id: {first_event}")
+    return {
+        # Shown on the event's page and every listing and page that carries its card.
+        "summary": corpus_mod.edit_summary(text, middle),
+        "title": _replace_line(text, "    title: ", '    title: "A new title for the last event"', after=f"  - id: {last}"),
+        "removal": "\n".join(removed),
+        # Moves an event to another year: listings on both sides re-paginate.
+        "date": _replace_line(text, "    date: ", '    date: "2015-01-01"', after=f"  - id: {middle}"),
+        # A law's name appears on every page of every event that invokes it.
+        "law name": _replace_line(text, "    short_name: ", '    short_name: "Renamed law"', after="laws:"),
+        # A source's title appears in the citations of every event citing it.
+        "source title": _replace_line(text, "    title: ", '    title: "Retitled report"', after="sources:"),
+        # A new source sorts first in the bibliography: entries move.
+        "new source": cited,
+    }
 
 
-@pytest.mark.parametrize("edit_index", [0, 1, 2], ids=["summary", "title", "removal"])
-def test_incremental_rebuild_equals_clean_build(tmp_path: Path, corpus: corpus_mod.Corpus, edit_index: int) -> None:
-    description, edited = _edits(corpus)[edit_index]
+EDITS = ["summary", "title", "removal", "date", "law name", "source title", "new source"]
+
+
+@pytest.mark.parametrize("description", EDITS)
+def test_incremental_rebuild_equals_clean_build(tmp_path: Path, corpus: corpus_mod.Corpus, description: str) -> None:
+    edited = _edits(corpus)[description]
     assert edited != corpus.events_yaml, description
 
     incremental = scale.make_project(corpus, tmp_path / "incremental")

@@ -1,0 +1,136 @@
+"""Write the explainer's HTML pages: skip the unchanged ones, render the rest, on every core.
+
+`write_pages` is what the generator calls with the list of page specs. For each page it:
+
+1. computes the page's fingerprint (`incremental.Fingerprints`) and, when the published
+   site already holds this page made from the same inputs, keeps the published file
+   without rendering it;
+2. renders the others, in this process or split over forked workers (`parallel`), after
+   rendering every Markdown text once (also split over the workers) so that no worker
+   parses a text another one parsed;
+3. stages each rendered page with `output_swap.write_if_changed` (identical bytes are not
+   staged), and records the fingerprints; the record and the Markdown cache are saved only
+   once the build has been published.
+
+Settings: EXPLAINER_CACHE_DIR (folder for the record and the Markdown cache; None turns
+incremental rendering off), EXPLAINER_JOBS (processes; default 1, see the README's
+Performance section for why).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import markdown_it
+
+from . import incremental, parallel, urls
+from . import markdown as markdown_mod
+from .output_swap import after_publish, mark_kept, published_path, write_if_changed
+
+logger = logging.getLogger(__name__)
+
+PARALLEL_MINIMUM = 200
+"""Fewer pages than this to render are not worth a fork."""
+
+
+def markdown_version() -> str:
+    """Changes whenever the Markdown output could: our renderer's code or markdown-it's version."""
+    source = Path(markdown_mod.__file__).read_bytes()
+    return hashlib.blake2b(source + markdown_it.__version__.encode(), digest_size=16).hexdigest()
+
+
+def cache_dir(settings: dict[str, Any]) -> Path | None:
+    folder = settings.get("EXPLAINER_CACHE_DIR")
+    return Path(folder) if folder else None
+
+
+def open_markdown_store(settings: dict[str, Any]) -> incremental.MarkdownStore:
+    """The Markdown cache for this build, installed in `markdown` (called when the build starts)."""
+    store = incremental.MarkdownStore(cache_dir(settings), markdown_version())
+    markdown_mod.use_store(store)
+    return store
+
+
+def write_pages(generator: Any, specs: list[Any], render: Callable[[Any], str]) -> None:
+    """Stage every page of `specs` (see the module docstring); `render(spec)` gives its HTML."""
+    started = time.perf_counter()
+    settings = generator.settings
+    staging = Path(generator.output_path)
+    published = published_path(staging)
+    template_dirs = [Path(generator.theme) / "templates"]
+    folder = cache_dir(settings) if published is not None else None
+    global_hash = incremental.global_digest(settings, template_dirs) if folder is not None else None
+    record = incremental.PageRecord(folder, published or staging, global_hash)
+    prints = incremental.Fingerprints(
+        generator.site, incremental.covered_templates(template_dirs), global_hash if record.enabled else None
+    )
+
+    todo: list[tuple[Any, str, str | None]] = []
+    kept: list[str] = []
+    for spec in specs:
+        relative = urls.to_file(spec.path)
+        fingerprint = prints.of(spec)
+        if fingerprint is not None and record.unchanged(relative, fingerprint):
+            record.keep(relative)
+            kept.append(relative)
+        else:
+            todo.append((spec, relative, fingerprint))
+    mark_kept(staging, kept)
+    fingerprinted = time.perf_counter()
+
+    def work(share: list[tuple[Any, str, str | None]]) -> tuple[list[str], list[tuple[str, str, int]]]:
+        same: list[str] = []
+        notes: list[tuple[str, str, int]] = []
+        for spec, relative, fingerprint in share:
+            data = render(spec).encode("utf-8")
+            if not write_if_changed(staging, relative, data):
+                same.append(relative)
+            if fingerprint is not None:
+                notes.append((relative, fingerprint, len(data)))
+        return same, notes
+
+    jobs = parallel.worker_count(settings.get("EXPLAINER_JOBS", 1))
+    if jobs > 1 and len(todo) >= PARALLEL_MINIMUM:
+        _render_markdown_in_workers(generator.dataset, jobs)
+        weights = [_weight(spec) for spec, _, _ in todo]
+        results = parallel.run_shares(parallel.split(todo, weights, jobs), work)
+    else:
+        results = [work(todo)]
+    for same, notes in results:
+        mark_kept(staging, same)
+        for relative, fingerprint, size in notes:
+            record.note(relative, fingerprint, size)
+    if published is not None:
+        after_publish(staging, record.save)
+        store = markdown_mod.current_store()
+        if store is not None:
+            after_publish(staging, store.save)
+    logger.info(
+        "explainer: %d pages: %d rendered, %d unchanged and kept; fingerprints %.2f s, rendering %.2f s (%d process%s)",
+        len(specs), len(todo), len(kept), fingerprinted - started, time.perf_counter() - fingerprinted,
+        jobs if len(todo) >= PARALLEL_MINIMUM else 1, "es" if jobs > 1 and len(todo) >= PARALLEL_MINIMUM else "",
+    )
+
+
+def _weight(spec: Any) -> int:
+    """Rough cost of a page: listings cost per event card, other pages about the same."""
+    listing = spec.variables.get("listing")
+    if listing is None:
+        return 2
+    return 2 + sum(len(month.events) for year in listing.years for month in year.months)
+
+
+def _render_markdown_in_workers(dataset: Any, jobs: int) -> None:
+    """Render every summary not yet rendered, split over `jobs` processes, into this process's cache."""
+    texts = sorted(
+        {event.summary.en for event in dataset.events} | {law.summary.en for law in dataset.laws.values()}
+    )
+    missing = [text for text in texts if not markdown_mod.is_cached(text)]
+    if len(missing) < PARALLEL_MINIMUM:
+        return
+    shares = [missing[index::jobs] for index in range(jobs)]
+    for pairs in parallel.run_shares(shares, lambda share: [(text, markdown_mod.rendered(text)) for text in share]):
+        markdown_mod.prime(pairs)

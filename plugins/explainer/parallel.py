@@ -1,0 +1,122 @@
+"""Spread a build's work over every core: forked workers that inherit the built site context.
+
+Rendering pages is pure CPU work on data that is already in memory, so the cheapest way to
+use a second core is `os.fork`: each child starts with the loaded dataset, the compiled
+templates and the warmed caches (copy-on-write, nothing pickled on the way in), does its
+share, and sends back only a small picklable result through a pipe. The parent does the
+first share itself, so two cores cost one fork.
+
+Failure is all-or-nothing: if a child raises, the parent raises `WorkerFailed` with the
+child's traceback, so a broken template still fails the build (and the atomic publish in
+`output_swap` leaves the last good site alone). Where fork does not exist, or with one
+core, everything runs in this process.
+"""
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import traceback
+from typing import Callable, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class WorkerFailed(RuntimeError):
+    """A forked worker raised; the message carries its traceback."""
+
+
+def worker_count(setting: int | None = None) -> int:
+    """How many processes to use: the setting if given (>= 1), else the usable cores."""
+    if setting is not None:
+        return max(1, int(setting))
+    if not hasattr(os, "fork"):
+        return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while True:
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def run_shares(shares: Sequence[T], task: Callable[[T], R]) -> list[R]:
+    """`[task(share) for share in shares]`, one share per process; results in share order.
+
+    Share 0 runs in this process; every other share runs in a forked child. `task` must not
+    rely on side effects in the parent's memory: only its return value comes back.
+    """
+    if len(shares) <= 1 or not hasattr(os, "fork"):
+        return [task(share) for share in shares]
+    # Objects alive now are never freed during the build: moving them out of the collector's
+    # generations keeps collections short and stops them touching (and so copying) the pages
+    # children share with the parent.
+    gc.collect()
+    gc.freeze()
+    children: list[tuple[int, int]] = []
+    try:
+        for share in shares[1:]:
+            read_fd, write_fd = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # child: do the share, send the pickled outcome, never return
+                os.close(read_fd)
+                status = 0
+                try:
+                    payload = pickle.dumps((True, task(share)), protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException:  # noqa: BLE001 - everything must reach the parent
+                    payload = pickle.dumps((False, traceback.format_exc()))
+                    status = 1
+                try:
+                    with os.fdopen(write_fd, "wb") as pipe:
+                        pipe.write(payload)
+                finally:
+                    os._exit(status)
+            os.close(write_fd)
+            children.append((pid, read_fd))
+        results = [task(shares[0])]
+        failures = []
+        for pid, read_fd in children:
+            data = _read_all(read_fd)
+            os.close(read_fd)
+            _, status = os.waitpid(pid, 0)
+            if not data:
+                failures.append(f"worker {pid} exited with status {status} and sent nothing")
+                continue
+            ok, value = pickle.loads(data)
+            if ok:
+                results.append(value)
+            else:
+                failures.append(value)
+        children = []
+        if failures:
+            raise WorkerFailed("a build worker failed:\n" + "\n".join(failures))
+        return results
+    finally:
+        for pid, read_fd in children:  # the parent's own share raised: reap the children
+            try:
+                os.close(read_fd)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+        gc.unfreeze()
+
+
+def split(items: Sequence[T], weights: Sequence[int], parts: int) -> list[list[T]]:
+    """Deal items into `parts` lists of about equal total weight, keeping their order within each."""
+    loads = [0] * parts
+    chosen: list[list[tuple[int, T]]] = [[] for _ in range(parts)]
+    # Heaviest first onto the lightest part (greedy LPT), then restore the original order.
+    order = sorted(range(len(items)), key=lambda i: -weights[i])
+    for index in order:
+        part = loads.index(min(loads))
+        loads[part] += weights[index]
+        chosen[part].append((index, items[index]))
+    return [[item for _, item in sorted(part)] for part in chosen]
