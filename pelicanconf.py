@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from jinja2 import StrictUndefined
+
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 SITENAME = "TikTok restrictions explained"
@@ -28,8 +30,15 @@ EXPLAINER_YAML_SCHEMA = os.path.join(_HERE, "schema", "events.schema.json")
 EXPLAINER_COUNTRIES_DIR = os.path.join(_HERE, "content", "countries")
 
 # Every template escapes by default; HTML from Markdown arrives as Markup from
-# explainer.markdown, the only place that marks HTML safe.
-JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "extensions": []}
+# explainer.markdown, the only place that marks HTML safe. A misspelt variable is an
+# error (StrictUndefined), not a silently empty string on the published page.
+JINJA_ENVIRONMENT = {
+    "autoescape": True,
+    "undefined": StrictUndefined,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": [],
+}
 
 # content/pages only (about, how to cite, ...), at pretty URLs.
 ARTICLE_PATHS: list[str] = []

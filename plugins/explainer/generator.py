@@ -80,6 +80,10 @@ def install_template_helpers(generator: Any) -> None:
     generator.env.filters.update(plain=plain_text)
 
 
+PAGE_DEFAULTS: dict[str, Any] = {"listing": None, "filter_country": None, "filter_kind": None, "noindex": False}
+"""Optional page variables: templates run with StrictUndefined, so every name they test exists."""
+
+
 class EventCards:
     """The `event_card(event, level)` template global: each card rendered once per build.
 
@@ -151,15 +155,16 @@ class ExplainerGenerator(Generator):
 
     def _render(self, spec: PageSpec, common: dict[str, Any]) -> str:
         template = self.get_template(spec.template.removesuffix(".html"))
-        return template.render(
-            common,
-            page_path=spec.path,
-            page_title=spec.title,
-            page_description=spec.description,
-            og_type=spec.og_type,
-            jsonld=spec.jsonld,
+        variables = {
+            **PAGE_DEFAULTS,
             **spec.variables,
-        )
+            "page_path": spec.path,
+            "page_title": spec.title,
+            "page_description": spec.description,
+            "og_type": spec.og_type,
+            "jsonld": spec.jsonld,
+        }
+        return template.render(common, **variables)
 
     def _write_feeds(self, siteurl: str, sitename: str) -> None:
         data = self.dataset
