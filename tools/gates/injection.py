@@ -76,6 +76,10 @@ PAYLOADS: tuple[str, ...] = MARKUP_PAYLOADS[:10] + LINK_PAYLOADS + MARKUP_PAYLOA
 MARKDOWN_TAIL = "\n\n<b onclick=alert(1)>bold</b> and <div onmouseover=alert(1)>div</div>\n"
 REFERENCE_TAIL = "\n[ref link][r]\n\n[r]: javascript:alert(1)\n"
 MARKDOWN_FIELDS = {"summary"}
+# Addresses must be http(s), but the rest of a URL is the editor's: it must stay inside its
+# attribute. Appended to every source's url.
+URL_SUFFIX = "?q=\"><script>alert(1)</script>&x='onmouseover='alert(1)&t=TPLE{{7*7}}TPLE"
+URL_EVALUATED = "TPLE49TPLE"
 
 _ONE_LINE = " ".join(PAYLOADS)
 _ONE_LINE_MARKUP = " ".join(MARKUP_PAYLOADS)
@@ -143,6 +147,7 @@ def hostile_events(data: dict[str, Any]) -> dict[int, str]:
     """Make every text field of `data` (events.yaml as loaded), present or optional, hostile.
 
     Each value starts with `F<number>`; returns number -> "kind.field" (e.g. "event.title").
+    Every source's url gets URL_SUFFIX (quotes, a script tag, template syntax) after it.
     """
     fields = text_fields()
     where: dict[int, str] = {}
@@ -156,6 +161,7 @@ def hostile_events(data: dict[str, Any]) -> dict[int, str]:
         _fill(actor, "actor", fields["actor"], where)
     for source in data.get("sources", {}).values():
         _fill(source, "source", fields["source"], where)
+        source["url"] = source["url"] + URL_SUFFIX
     for event in data.get("events", []):
         _fill(event, "event", fields["event"], where)
         for quote in event.get("quotes") or []:
@@ -261,7 +267,7 @@ def live_markup(root: Path, theme_signature: set[tuple[str, str]]) -> list[Findi
                     findings.append(Finding(name, f"<{tag} style> with url(): {value[:80]!r}"))
     for file in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".html", ".xml", ".json", ".csv", ".txt"}):
         text = file.read_text("utf-8", errors="replace")
-        for _source, (evaluated, _literal) in MARKERS.items():
+        for evaluated in [*(pair[0] for pair in MARKERS.values()), URL_EVALUATED]:
             if evaluated in text:
                 findings.append(Finding(file.relative_to(root).as_posix(), f"template syntax evaluated: {evaluated}"))
     return findings
