@@ -23,7 +23,8 @@ import html5lib
 
 __all__ = [
     "LINK_PAYLOADS", "MARKERS", "MARKUP_PAYLOADS", "PAYLOADS", "REFERENCE_TAIL",
-    "Finding", "csp_problems", "hostile_events", "hostile_markdown",
+    "URL_EVALUATED", "URL_SUFFIX", "Finding", "csp_problems", "hostile_events", "hostile_markdown",
+    "hostile_urls",
     "live_markup", "markup_signature", "text_fields",
 ]
 
@@ -77,7 +78,7 @@ MARKDOWN_TAIL = "\n\n<b onclick=alert(1)>bold</b> and <div onmouseover=alert(1)>
 REFERENCE_TAIL = "\n[ref link][r]\n\n[r]: javascript:alert(1)\n"
 MARKDOWN_FIELDS = {"summary"}
 # Addresses must be http(s), but the rest of a URL is the editor's: it must stay inside its
-# attribute. Appended to every source's url.
+# attribute. `hostile_urls` appends it to every source's url.
 URL_SUFFIX = "?q=\"><script>alert(1)</script>&x='onmouseover='alert(1)&t=TPLE{{7*7}}TPLE"
 URL_EVALUATED = "TPLE49TPLE"
 
@@ -147,7 +148,6 @@ def hostile_events(data: dict[str, Any]) -> dict[int, str]:
     """Make every text field of `data` (events.yaml as loaded), present or optional, hostile.
 
     Each value starts with `F<number>`; returns number -> "kind.field" (e.g. "event.title").
-    Every source's url gets URL_SUFFIX (quotes, a script tag, template syntax) after it.
     """
     fields = text_fields()
     where: dict[int, str] = {}
@@ -161,12 +161,17 @@ def hostile_events(data: dict[str, Any]) -> dict[int, str]:
         _fill(actor, "actor", fields["actor"], where)
     for source in data.get("sources", {}).values():
         _fill(source, "source", fields["source"], where)
-        source["url"] = source["url"] + URL_SUFFIX
     for event in data.get("events", []):
         _fill(event, "event", fields["event"], where)
         for quote in event.get("quotes") or []:
             _fill(quote, "quote", fields["quote"], where)
     return where
+
+
+def hostile_urls(data: dict[str, Any]) -> None:
+    """Append URL_SUFFIX (quotes, a script tag, template syntax) to every source's url."""
+    for source in data.get("sources", {}).values():
+        source["url"] = source["url"] + URL_SUFFIX
 
 
 def hostile_markdown(text: str) -> str:
