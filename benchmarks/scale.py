@@ -255,9 +255,11 @@ def make_project(corpus: corpus_mod.Corpus, project: Path) -> Path:
     return project
 
 
-def our_build_command(project: Path, output: Path) -> list[str]:
+def our_build_command(project: Path, output: Path, settings: dict[str, object] | None = None) -> list[str]:
+    """`pelican` on the project; `settings` are passed as `-e KEY=JSON` overrides."""
+    extra = [f"{key}={json.dumps(value)}" for key, value in (settings or {}).items()]
     return [sys.executable, "-m", "pelican", str(project / "content"), "-s", str(project / "pelicanconf.py"),
-            "-o", str(output)]
+            "-o", str(output), *(["-e", *extra] if extra else [])]
 
 
 def build_env() -> dict[str, str]:

@@ -120,3 +120,16 @@ def test_rebuild_without_changes_rewrites_nothing(tmp_path: Path, corpus: corpus
     _build(project, out)
     restamped = {path: (path.stat().st_ino, path.stat().st_mtime_ns) for path in out.rglob("*") if path.is_file()}
     assert restamped == stamps
+
+
+def test_forked_workers_build_the_same_site(tmp_path: Path, corpus: corpus_mod.Corpus) -> None:
+    """Rendering split over two processes gives the same bytes as one process."""
+    project = scale.make_project(corpus, tmp_path / "project")
+    one, two = tmp_path / "one", tmp_path / "two"
+    for output, settings in ((one, {"EXPLAINER_JOBS": 1}), (two, {"EXPLAINER_JOBS": 2, "EXPLAINER_PARALLEL_MINIMUM": 1})):
+        result = subprocess.run(
+            scale.our_build_command(project, output, {**settings, "EXPLAINER_CACHE_DIR": None}),
+            cwd=project, env=scale.build_env(), capture_output=True, text=True,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert _tree(two) == _tree(one)

@@ -14,7 +14,7 @@
 
 Settings: EXPLAINER_CACHE_DIR (folder for the record and the Markdown cache; None turns
 incremental rendering off), EXPLAINER_JOBS (processes; default 1, see the README's
-Performance section for why).
+Performance section for why), EXPLAINER_PARALLEL_MINIMUM (fewest pages worth a fork).
 """
 from __future__ import annotations
 
@@ -93,8 +93,10 @@ def write_pages(generator: Any, specs: list[Any], render: Callable[[Any], str]) 
         return same, notes
 
     jobs = parallel.worker_count(settings.get("EXPLAINER_JOBS", 1))
-    if jobs > 1 and len(todo) >= PARALLEL_MINIMUM:
-        _render_markdown_in_workers(generator.dataset, jobs)
+    minimum = int(settings.get("EXPLAINER_PARALLEL_MINIMUM", PARALLEL_MINIMUM))
+    forked = jobs > 1 and len(todo) >= minimum
+    if forked:
+        _render_markdown_in_workers(generator.dataset, jobs, minimum)
         weights = [_weight(spec) for spec, _, _ in todo]
         results = parallel.run_shares(parallel.split(todo, weights, jobs), work)
     else:
@@ -111,7 +113,7 @@ def write_pages(generator: Any, specs: list[Any], render: Callable[[Any], str]) 
     logger.info(
         "explainer: %d pages: %d rendered, %d unchanged and kept; fingerprints %.2f s, rendering %.2f s (%d process%s)",
         len(specs), len(todo), len(kept), fingerprinted - started, time.perf_counter() - fingerprinted,
-        jobs if len(todo) >= PARALLEL_MINIMUM else 1, "es" if jobs > 1 and len(todo) >= PARALLEL_MINIMUM else "",
+        jobs if forked else 1, "es" if forked else "",
     )
 
 
@@ -123,13 +125,13 @@ def _weight(spec: Any) -> int:
     return 2 + sum(len(month.events) for year in listing.years for month in year.months)
 
 
-def _render_markdown_in_workers(dataset: Any, jobs: int) -> None:
+def _render_markdown_in_workers(dataset: Any, jobs: int, minimum: int) -> None:
     """Render every summary not yet rendered, split over `jobs` processes, into this process's cache."""
     texts = sorted(
         {event.summary.en for event in dataset.events} | {law.summary.en for law in dataset.laws.values()}
     )
     missing = [text for text in texts if not markdown_mod.is_cached(text)]
-    if len(missing) < PARALLEL_MINIMUM:
+    if len(missing) < minimum:
         return
     shares = [missing[index::jobs] for index in range(jobs)]
     for pairs in parallel.run_shares(shares, lambda share: [(text, markdown_mod.rendered(text)) for text in share]):
