@@ -11,7 +11,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import Iterable, Protocol
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -85,11 +85,62 @@ def _words(tokens: list[Token]) -> str:
     return " ".join("".join(parts).split())
 
 
-@lru_cache(maxsize=None)
+class RenderedStore(Protocol):
+    """A cache of rendered texts kept between builds (see explainer.incremental.MarkdownStore)."""
+
+    def get(self, text: str) -> list[str] | None: ...
+    def put(self, text: str, html: str, words: str) -> None: ...
+
+
+_rendered: dict[str, Rendered] = {}
+"""This process's cache: each distinct text is parsed at most once per process."""
+_store: RenderedStore | None = None
+
+
+def use_store(store: RenderedStore | None) -> None:
+    """Use `store` for the build that starts now (None: no cache between builds).
+
+    The in-process cache is emptied so that every text this build needs passes through
+    the store once, which is how the store learns which entries are still in use. The
+    store's file is keyed by a hash of this module and markdown-it's version, so HTML read
+    back from it is what `_PARSER` would produce.
+    """
+    global _store
+    _store = store
+    _rendered.clear()
+
+
+def current_store() -> RenderedStore | None:
+    return _store
+
+
+def is_cached(text: str) -> bool:
+    return text in _rendered
+
+
+def prime(pairs: Iterable[tuple[str, Rendered]]) -> None:
+    """Adopt texts rendered elsewhere (a forked worker) into this process's caches."""
+    for text, result in pairs:
+        _rendered[text] = result
+        if _store is not None:
+            _store.put(text, str(result.html), result.words)
+
+
 def rendered(text: str) -> Rendered:
-    """Parse a text once and keep both forms; each distinct text is parsed once per process."""
-    tokens = _PARSER.parse(text)
-    return Rendered(Markup(_PARSER.renderer.render(tokens, _PARSER.options, {})), _words(tokens))
+    """Both forms of a text, parsed once per process (or read from the store between builds)."""
+    found = _rendered.get(text)
+    if found is not None:
+        return found
+    stored = _store.get(text) if _store is not None else None
+    if stored is not None:
+        found = Rendered(Markup(stored[0]), stored[1])
+    else:
+        tokens = _PARSER.parse(text)
+        found = Rendered(Markup(_PARSER.renderer.render(tokens, _PARSER.options, {})), _words(tokens))
+        if _store is not None:
+            _store.put(text, str(found.html), found.words)
+    _rendered[text] = found
+    return found
 
 
 def render(text: str) -> Markup:

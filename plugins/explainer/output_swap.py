@@ -27,7 +27,7 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +39,32 @@ class _Build:
     output_path: Path
     kept: set[str] = field(default_factory=set)
     """Paths (relative, POSIX) whose published file already has the right bytes."""
+    after: list[Callable[[], None]] = field(default_factory=list)
+    """Run once the build is published (e.g. saving caches that describe the published files)."""
 
 
 _builds: dict[Path, _Build] = {}
 """Builds in progress, by staging folder."""
+
+
+def published_path(staging: Path) -> Path | None:
+    """The OUTPUT_PATH a staging folder will be published to; None outside an atomic build."""
+    build = _builds.get(Path(staging))
+    return build.output_path if build is not None else None
+
+
+def mark_kept(staging: Path, relatives: Iterable[str]) -> None:
+    """Record files left unstaged because the published copy is right (so publish keeps them)."""
+    build = _builds.get(Path(staging))
+    if build is not None:
+        build.kept.update(relatives)
+
+
+def after_publish(staging: Path, callback: Callable[[], None]) -> None:
+    """Run `callback` after this build has been published, and never if it fails."""
+    build = _builds.get(Path(staging))
+    if build is not None:
+        build.after.append(callback)
 
 
 def write_if_changed(staging: Path, relative: str, data: bytes) -> bool:
@@ -165,6 +187,12 @@ def install(pelican: Any) -> None:
             original_run()
             written, removed = publish(staging, output_path, keep, frozenset(build.kept))
             logger.info("Published to %s: %d files written, %d removed", output_path, written, removed)
+            for callback in build.after:
+                try:
+                    callback()
+                except OSError as error:
+                    # The site is published; a cache that cannot be saved only costs speed.
+                    logger.warning("After publishing %s: %s", output_path, error)
         finally:
             del _builds[staging]
             pelican.output_path = str(output_path)
