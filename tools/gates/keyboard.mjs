@@ -85,7 +85,12 @@ function describeFocus() {
       if (bg.length >= 3 && (bg.length === 3 || bg[3] > 0.5)) { behind = bg; break; }
       node = node.parentElement;
     }
-    if (!behind) behind = matchMedia('(prefers-color-scheme: dark)').matches ? [18, 18, 18] : [255, 255, 255];
+    if (!behind) {
+      // No background set anywhere: the canvas, dark only if the page opted into a dark scheme.
+      const darkCanvas = getComputedStyle(document.documentElement).colorScheme.includes('dark')
+        && matchMedia('(prefers-color-scheme: dark)').matches;
+      behind = darkCanvas ? [18, 18, 18] : [255, 255, 255];
+    }
     const [a, b] = [luminance(rgb(getComputedStyle(el).outlineColor)), luminance(behind)];
     outlineContrast = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
   }
@@ -112,6 +117,19 @@ function describeFocus() {
     inMain: Boolean(main && main.contains(el)),
     isMain: el === main,
   };
+}
+
+// Runs in the page: wait until nothing scrolls any more (at most about half a second).
+async function settleScrolling() {
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+  let last = '';
+  for (let i = 0; i < 30; i += 1) {
+    await frame();
+    const now = [...document.querySelectorAll('*')].filter((el) => el.scrollTop || el.scrollLeft)
+      .map((el) => `${el.scrollTop},${el.scrollLeft}`).join(';') + `|${scrollX},${scrollY}`;
+    if (now === last) return;
+    last = now;
+  }
 }
 
 async function skipLink(page, problems) {
@@ -169,8 +187,14 @@ async function walk(page, expected, problems) {
     else if (focus.outlineContrast !== null && focus.outlineContrast < 3 && !focus.shadowShown) {
       problems.push(`focus outline contrast ${focus.outlineContrast.toFixed(2)}:1 < 3:1 (${focus.look}) on ${focus.html}`);
     }
-    if (!focus.inView) problems.push(`focused element is outside the viewport: ${focus.html}`);
-    if (focus.covered) problems.push(`focused element is covered by ${focus.covered}: ${focus.html}`);
+    let placed = focus;
+    if (!focus.inView || focus.covered) {
+      // Smooth scrolling may still be moving the element into view: let it settle, then look again.
+      await page.evaluate(settleScrolling);
+      placed = await page.evaluate(describeFocus);
+    }
+    if (!placed.inView) problems.push(`focused element is outside the viewport: ${placed.html}`);
+    if (placed.covered) problems.push(`focused element is covered by ${placed.covered}: ${placed.html}`);
   }
   const order = seen.join(',');
   const wanted = Array.from({ length: expected }, (_, i) => i).join(',');
