@@ -58,7 +58,7 @@ def all_pages(site: SiteContext, siteurl: str, sitename: str) -> Iterator[PageSp
     for event in data.events:
         yield PageSpec(urls.event(event), "event.html", event.title.en, plain_text(event.summary.en),
                        {"event": event}, og_type="article",
-                       jsonld=seo.event_jsonld(event, siteurl, site))
+                       jsonld=seo.event_jsonld(event, siteurl))
     for code, country in data.countries.items():
         status = site.status_of[code]
         described = site.country_blurbs.get(code) or f"TikTok in {country.name.en}: " + (

@@ -5,16 +5,13 @@ this module builds the structured data that does not fit in a template.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 from xml.sax.saxutils import escape
 
 from . import urls
 from .markdown import plain_text
 from .model import Actor, Event, Law
 from .vocab import ActorKind
-
-if TYPE_CHECKING:
-    from .site_context import SiteContext
 
 
 def absolute(siteurl: str, path: str) -> str:
@@ -31,7 +28,7 @@ def website_jsonld(siteurl: str, sitename: str, description: str) -> dict[str, A
     }
 
 
-def event_jsonld(event: Event, siteurl: str, site: SiteContext) -> dict[str, Any]:
+def event_jsonld(event: Event, siteurl: str) -> dict[str, Any]:
     """An event page as a schema.org NewsArticle.
 
     Why NewsArticle and not Event: schema.org's Event describes something people attend
