@@ -18,7 +18,7 @@ from markupsafe import Markup
 from pelican.generators import Generator
 
 from . import data_export, feeds, seo, urls
-from .markdown import plain_text, render, trusted_page_html
+from .markdown import render, trusted_page_html
 from .model import Dataset, Event
 from .output_swap import write_if_changed
 from .pages import PageSpec, all_pages
@@ -77,7 +77,6 @@ def install_template_helpers(generator: Any) -> None:
     generator.env.globals.update(
         urls=urls, page_html=trusted_page_html, markdown=render, SITEURL=generator.settings["SITEURL"]
     )
-    generator.env.filters.update(plain=plain_text)
 
 
 PAGE_DEFAULTS: dict[str, Any] = {"listing": None, "filter_country": None, "filter_kind": None, "noindex": False}
