@@ -3,6 +3,22 @@
 Paths never start with a slash and folders end with one (pretty URLs: `events/x/` is
 written as `events/x/index.html`). Templates join them as `{{ SITEURL }}/{{ path }}`, which
 works both at a domain root and under a project subpath such as https://ORG.github.io/REPO.
+
+The site map:
+
+    /                               home: intro, TikTok's status per country, latest events
+    /timeline/                      index: years (with months), filters by country and kind
+    /timeline/2024/[N/]             one year, oldest first, grouped by month, 50 events a page
+    /timeline/country/kg/[N/]       one country's events      /timeline/kind/block/[N/]  one kind
+    /events/<id>/                   one event (permalink; the card's anchor is #<id> on listings)
+    /countries/kg/                  status and since when, summary, figures, laws, actors, timeline
+    /laws/  /laws/<slug>/           glossary by country; one law with the events that invoked it
+    /actors/  /actors/<slug>/       people and institutions; quotes and events of one
+    /sources/[N/]#<slug>            bibliography with citing events and laws; how to cite
+    /about/                         content/pages/about.md (method, corrections, data files)
+    /feeds/events.atom.xml  /feeds/kg.atom.xml
+    /data/events.json .csv .schema.json .yaml, events-yaml.schema.json
+    /sitemap.xml  /robots.txt  /404.html  /theme/css/site.css
 """
 from __future__ import annotations
 
