@@ -22,11 +22,11 @@ def _d(text: str) -> PartialDate:
 HOSTILE_SUMMARY = "Click [here](javascript:alert(1)) or [there](JaVa%09ScRiPt:alert(2)). <script>alert(3)</script>"
 
 
-def sample_dataset(hostile_title: str | None = None) -> Dataset:
+def sample_dataset(hostile_title: str | None = None, occrp_url: str | None = None) -> Dataset:
     """A Dataset built by hand; `hostile_title` replaces one event's title and its summary
-    becomes HOSTILE_SUMMARY (escaping tests)."""
+    becomes HOSTILE_SUMMARY (escaping tests); `occrp_url` replaces one source's address."""
     occrp = Source("occrp-kg", _t("Kyrgyzstan Blocks TikTok"), _t("OCCRP"),
-                   "https://www.occrp.org/en/daily/18667-kyrgyzstan-blocks-tiktok",
+                   occrp_url or "https://www.occrp.org/en/daily/18667-kyrgyzstan-blocks-tiktok",
                    author="Bektour Iskender", published=_d("2024-04-18"))
     cabar = Source("cabar-kz", _t("Kazakhstan Discusses TikTok Blocking"), _t("CABAR.asia"),
                    "https://cabar.asia/en/kazakhstan-discusses-tiktok-blocking", published=_d("2024-04"))

@@ -47,6 +47,22 @@ def test_hostile_markdown_summary_loses_its_links_and_html(hostile_site: BuiltSi
     assert "<script>alert(3)</script>" in summary.get_text()
 
 
+def test_source_addresses_are_percent_encoded_in_their_href(tmp_path: Path) -> None:
+    hostile = "https://example.org/a?q=\"><script>alert(1)</script>&t={{7*7}} x"
+    site = build_in_process(tmp_path / "output", EXPLAINER_DATASET=sample_dataset(occrp_url=hostile))
+    page = soup(site.page("events/kg-block/"))
+    hrefs = [a["href"] for a in page.find_all("a", href=True) if a["href"].startswith("https://example.org/a")]
+    assert hrefs and set(hrefs) == {"https://example.org/a?q=%22%3E%3Cscript%3Ealert(1)%3C/script%3E&t=%7B%7B7*7%7D%7D%20x"}
+    assert page.find("script", type=lambda value: value != "application/ld+json") is None
+
+
+def test_a_non_http_source_address_stops_the_build(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    with pytest.raises(Exception, match="not an http"):
+        build_in_process(output, EXPLAINER_DATASET=sample_dataset(occrp_url="javascript:alert(1)"))
+    assert not output.exists()
+
+
 @pytest.mark.parametrize("url", [
     "javascript:alert(1)", "JAVASCRIPT:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
     "java%09script:alert(1)", "%6Aavascript:alert(1)", "\u200bjavascript:alert(1)", "jav&#x09;ascript:x",

@@ -77,6 +77,7 @@ def install_template_helpers(generator: Any) -> None:
     generator.env.globals.update(
         urls=urls, page_html=trusted_page_html, markdown=render, SITEURL=generator.settings["SITEURL"]
     )
+    generator.env.filters["external"] = urls.external
 
 
 PAGE_DEFAULTS: dict[str, Any] = {"listing": None, "filter_country": None, "filter_kind": None, "noindex": False}

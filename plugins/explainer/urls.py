@@ -22,6 +22,8 @@ The site map:
 """
 from __future__ import annotations
 
+import mdurl
+
 from .model import Actor, Country, Event, Law
 from .vocab import EventKind
 
@@ -78,6 +80,19 @@ def actor(item: Actor) -> str:
 
 def feed(item: Country) -> str:
     return f"feeds/{item.slug}.atom.xml"
+
+
+def external(url: str) -> str:
+    """A source's address as written in an href: http(s) only, percent-encoded where needed.
+
+    The validator only lets http(s) addresses through; this is the second line. Characters
+    that may not appear in a URL as written (quotes, <, >, braces, spaces) are percent-encoded
+    as markdown-it does for Markdown links, so the attribute is a valid URL, not only escaped.
+    Anything but http(s) stops the build rather than reach a page.
+    """
+    if not url.lower().startswith(("http://", "https://")):
+        raise ValueError(f"not an http(s) address: {url!r}")
+    return mdurl.encode(url)
 
 
 def to_file(path: str) -> str:
