@@ -15,7 +15,8 @@ from typing import TypeVar
 import pytest
 
 from tests.conftest import BuiltSite
-from tools.gates.html_check import ToolMissing, find_java, find_vnu_jar
+from tools.gates.html_check import find_java, find_vnu_jar
+from tools.gates.missing import ToolMissing
 from tools.gates.node import check_browser_tools
 from tools.gates.sample_pages import sample_pages
 from tools.gates.serve import serve

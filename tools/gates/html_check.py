@@ -18,13 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["HtmlMessage", "ToolMissing", "find_java", "find_vnu_jar", "validate"]
+from .missing import ToolMissing
+
+__all__ = ["HtmlMessage", "find_java", "find_vnu_jar", "validate"]
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-class ToolMissing(RuntimeError):
-    """Java or the checker is not installed; the message says what to install."""
 
 
 @dataclass(frozen=True, slots=True)

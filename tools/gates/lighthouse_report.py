@@ -27,7 +27,7 @@ from pathlib import Path
 if __package__ in {None, ""}:  # run as a script: make `tools.gates` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tools.gates.html_check import ToolMissing
+from tools.gates.missing import ToolMissing
 from tools.gates.node import CHROMIUM, REPO, check_browser_tools
 from tools.gates.sample_pages import sample_pages
 from tools.gates.serve import serve

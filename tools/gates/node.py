@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from .html_check import ToolMissing
+from .missing import ToolMissing
 
 __all__ = ["CHROMIUM", "REPO", "check_browser_tools", "run_node_gate"]
 
