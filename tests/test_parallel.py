@@ -51,3 +51,16 @@ def test_worker_count() -> None:
     assert parallel.worker_count(3) == 3
     assert parallel.worker_count(0) == 1
     assert parallel.worker_count() >= 1
+
+
+def test_run_in_child_returns_the_result_from_another_process() -> None:
+    value, pid = parallel.run_in_child(lambda: ({"a": (1, 2)}, os.getpid()))
+    assert value == {"a": (1, 2)} and pid != os.getpid()
+
+
+def test_run_in_child_failure_carries_the_traceback() -> None:
+    def task() -> None:
+        raise LookupError("nothing here")
+
+    with pytest.raises(parallel.WorkerFailed, match="LookupError: nothing here"):
+        parallel.run_in_child(task)

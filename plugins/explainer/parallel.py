@@ -109,6 +109,44 @@ def run_shares(shares: Sequence[T], task: Callable[[T], R]) -> list[R]:
         gc.unfreeze()
 
 
+def run_in_child(task: Callable[[], R]) -> R:
+    """`task()` run in a forked child; only its pickled result comes back.
+
+    For work that leaves a large, fragmented heap behind (composing a big YAML file): the
+    child's memory is returned to the system when it exits, whatever the allocator kept.
+    Without fork, the task runs here.
+    """
+    if not hasattr(os, "fork"):
+        return task()
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        status = 0
+        try:
+            payload = pickle.dumps((True, task()), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # noqa: BLE001 - everything must reach the parent
+            payload = pickle.dumps((False, traceback.format_exc()))
+            status = 1
+        try:
+            with os.fdopen(write_fd, "wb") as pipe:
+                pipe.write(payload)
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    try:
+        data = _read_all(read_fd)
+    finally:
+        os.close(read_fd)
+        _, status = os.waitpid(pid, 0)
+    if not data:
+        raise WorkerFailed(f"worker {pid} exited with status {status} and sent nothing")
+    ok, value = pickle.loads(data)
+    if not ok:
+        raise WorkerFailed("a build worker failed:\n" + value)
+    return value
+
+
 def split(items: Sequence[T], weights: Sequence[int], parts: int) -> list[list[T]]:
     """Deal items into `parts` lists of about equal total weight, keeping their order within each."""
     loads = [0] * parts
