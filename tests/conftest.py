@@ -3,11 +3,10 @@
 `built_site` is the real site (events.yaml + content/) built with pelicanconf.py into a
 temporary folder; quality-gate tests reuse it instead of building again. `subpath_site` is
 the same built with publishconf.py and SITEURL=https://example.org/sub. `sample_site` is
-built from the hand-made Dataset in tests/site_sample.py and does not need the loader.
+built from the hand-made Dataset in tests/site_sample.py (for cases the real data lacks).
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -36,13 +35,6 @@ class BuiltSite:
 
     def html_files(self) -> list[Path]:
         return sorted(self.output.rglob("*.html"))
-
-
-def loader_available() -> bool:
-    return importlib.util.find_spec("explainer.load") is not None
-
-
-needs_loader = pytest.mark.skipif(not loader_available(), reason="explainer.load is not written yet")
 
 
 def build_in_process(output: Path, settings_file: Path = ROOT / "pelicanconf.py", **override: Any) -> BuiltSite:
@@ -82,16 +74,12 @@ def copy_project(target: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """The real site, built once per session with pelicanconf.py."""
-    if not loader_available():
-        pytest.skip("explainer.load is not written yet")
     return build_in_process(tmp_path_factory.mktemp("site") / "output")
 
 
 @pytest.fixture(scope="session")
 def subpath_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """The real site built with publishconf.py for https://example.org/sub."""
-    if not loader_available():
-        pytest.skip("explainer.load is not written yet")
     return build_in_process(tmp_path_factory.mktemp("subpath") / "output", ROOT / "publishconf.py",
                             SITEURL=SUBPATH_SITEURL)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, BuiltSite, build_in_process, copy_project, needs_loader, run_pelican
+from tests.conftest import ROOT, BuiltSite, build_in_process, copy_project, run_pelican
 from tests.site_sample import sample_dataset
 
 
@@ -32,7 +32,6 @@ def test_two_sample_builds_are_identical(tmp_path: Path) -> None:
     assert tree(first.output) == tree(second.output)
 
 
-@needs_loader
 def test_two_real_builds_are_identical(built_site: BuiltSite, tmp_path: Path) -> None:
     """A second build, in another process with another hash seed and from another folder,
     writes the same bytes: no set or dict order, clock or path leaks into the output."""
@@ -90,7 +89,6 @@ def test_stale_staging_folder_is_cleaned_at_next_start(tmp_path: Path) -> None:
     assert staging_folders(output) == []
 
 
-@needs_loader
 def test_bad_events_file_fails_the_build_and_keeps_the_last_good_site(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     output = project / "output"
@@ -106,7 +104,6 @@ def test_bad_events_file_fails_the_build_and_keeps_the_last_good_site(tmp_path: 
     assert staging_folders(output) == []
 
 
-@needs_loader
 def test_source_date_epoch_sets_feed_dates(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     result = run_pelican(project, project / "output", env={"SOURCE_DATE_EPOCH": "1700000000"})

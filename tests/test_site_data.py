@@ -9,7 +9,7 @@ import json
 import feedparser
 import jsonschema
 
-from tests.conftest import BuiltSite, needs_loader
+from tests.conftest import BuiltSite
 from tests.site_sample import sample_dataset
 
 
@@ -53,7 +53,6 @@ def test_feeds_parse_and_run_newest_first(sample_site: BuiltSite) -> None:
         "kg-false-info-law", "kg-child-law-signed", "kg-gknb-order", "kg-block"}
 
 
-@needs_loader
 def test_real_data_files(built_site: BuiltSite) -> None:
     from tests.test_site_pages import real_dataset
 

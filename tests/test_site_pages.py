@@ -7,7 +7,7 @@ import pytest
 
 from explainer.dates import PartialDate
 from explainer.model import Dataset
-from tests.conftest import ROOT, BuiltSite, needs_loader
+from tests.conftest import ROOT, BuiltSite
 from tests.site_html import soup
 from tests.site_sample import sample_dataset
 
@@ -45,7 +45,6 @@ def test_sample_events_are_on_timeline_country_and_law_pages(sample_site: BuiltS
     check_every_event_is_placed(sample_site, sample_dataset())
 
 
-@needs_loader
 def test_real_events_are_on_timeline_country_and_law_pages(built_site: BuiltSite) -> None:
     check_every_event_is_placed(built_site, real_dataset())
 
@@ -124,12 +123,10 @@ def test_sample_pages_have_an_accessible_shell(sample_site: BuiltSite) -> None:
     check_accessible_shell(sample_site)
 
 
-@needs_loader
 def test_real_pages_have_an_accessible_shell(built_site: BuiltSite) -> None:
     check_accessible_shell(built_site)
 
 
-@needs_loader
 def test_every_page_type_is_built_from_real_data(built_site: BuiltSite) -> None:
     data = real_dataset()
     for code in data.countries:
@@ -160,6 +157,5 @@ def test_sample_pages_fit_the_first_render_budget(sample_site: BuiltSite) -> Non
     check_first_render_budget(sample_site)
 
 
-@needs_loader
 def test_real_pages_fit_the_first_render_budget(built_site: BuiltSite) -> None:
     check_first_render_budget(built_site)
