@@ -1,0 +1,44 @@
+"""publish(): OUTPUT_PATH ends up equal to staging plus kept files, whatever was there before."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from explainer.output_swap import publish
+from explainer.reader import split_metadata
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def contents(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in root.rglob("*") if p.is_file()}
+
+
+def test_publish_replaces_files_and_folders_of_the_other_kind(tmp_path: Path) -> None:
+    output, staging = tmp_path / "output", tmp_path / "staging"
+    write(output, {"a/index.html": "old a", "b": "a file that becomes a folder", "c/d/e.html": "stale",
+                   ".git/HEAD": "retained", "same.txt": "same"})
+    write(staging, {"a": "a folder that becomes a file", "b/index.html": "new b", "new.html": "new"})
+    written, removed = publish(staging, output, keep=frozenset({".git"}), kept=frozenset({"same.txt"}))
+    assert contents(output) == {"a": "a folder that becomes a file", "b/index.html": "new b", "new.html": "new",
+                                ".git/HEAD": "retained", "same.txt": "same"}
+    assert not (output / "c").exists()
+    assert written == 3 and removed >= 1
+
+
+def test_first_publish_renames_staging(tmp_path: Path) -> None:
+    output, staging = tmp_path / "output", tmp_path / "staging"
+    write(staging, {"index.html": "home", "x/index.html": "x"})
+    publish(staging, output)
+    assert contents(output) == {"index.html": "home", "x/index.html": "x"} and not staging.exists()
+
+
+def test_metadata_header_is_split_from_the_body() -> None:
+    assert split_metadata("Title: About\nSlug: about\n\n# Body\n\ntext\n") == (
+        {"title": "About", "slug": "about"}, "# Body\n\ntext\n")
+    assert split_metadata("Two words: are prose, not a key\nmore\n") == ({}, "Two words: are prose, not a key\nmore\n")
+    assert split_metadata("# Heading first\n") == ({}, "# Heading first\n")
