@@ -709,7 +709,7 @@ def render_table(report: Report) -> str:
     if rb:
         outside = f"; outside them: {', '.join(rb.outside_examples)}" if rb.outside_examples else ""
         row(ROW_LABELS[3],
-            f"{rb.run.wall_s:.2f} s wall; {rb.rewritten} files rewritten, {rb.changed} with new bytes, "
+            f"{rb.run.wall_s:.2f} s wall, {rb.run.cpu_s:.2f} s CPU; {rb.rewritten} files rewritten, {rb.changed} with new bytes, "
             f"{rb.showing_event} show the event, {rb.rewritten_outside} rewritten outside them{outside}")
     else:
         row(ROW_LABELS[3], "-")
