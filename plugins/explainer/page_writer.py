@@ -13,8 +13,8 @@
    once the build has been published.
 
 Settings: EXPLAINER_CACHE_DIR (folder for the record and the Markdown cache; None turns
-incremental rendering off), EXPLAINER_JOBS (processes; default 1, see the README's
-Performance section for why), EXPLAINER_PARALLEL_MINIMUM (fewest pages worth a fork).
+incremental rendering off), EXPLAINER_JOBS (processes; None or unset: the usable cores,
+at most four), EXPLAINER_PARALLEL_MINIMUM (fewest pages worth a fork).
 """
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def write_pages(generator: Any, specs: list[Any], render: Callable[[Any], str]) 
                 notes.append((relative, fingerprint, len(data)))
         return same, notes
 
-    jobs = parallel.worker_count(settings.get("EXPLAINER_JOBS", 1))
+    jobs = parallel.worker_count(settings.get("EXPLAINER_JOBS"))
     minimum = int(settings.get("EXPLAINER_PARALLEL_MINIMUM", PARALLEL_MINIMUM))
     forked = jobs > 1 and len(todo) >= minimum
     if forked:
