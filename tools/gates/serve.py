@@ -2,7 +2,6 @@
 
 GitHub Pages serves `/dir/` as `/dir/index.html` and answers unknown paths with `404.html`;
 the handler does the same so that axe, the keyboard test and Lighthouse see what readers see.
-A site built for a subpath (`SITEURL=https://example.org/sub`) is served under that prefix.
 """
 from __future__ import annotations
 
@@ -17,17 +16,10 @@ __all__ = ["serve"]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files, no request log, 404.html for missing paths, optional path prefix."""
-
-    prefix = ""
+    """Static files, no request log, 404.html for missing paths."""
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
         pass
-
-    def translate_path(self, path: str) -> str:
-        if self.prefix and path.startswith(self.prefix):
-            path = path[len(self.prefix):] or "/"
-        return super().translate_path(path)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         not_found = Path(self.directory) / "404.html"
@@ -44,16 +36,15 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(root: Path, prefix: str = "") -> Iterator[str]:
+def serve(root: Path) -> Iterator[str]:
     """Serve `root` on 127.0.0.1 (a free port) in a thread; yield the base URL ending in '/'."""
-    handler = type("Handler", (_QuietHandler,), {"prefix": prefix.rstrip("/")})
-    factory = functools.partial(handler, directory=str(root))
+    factory = functools.partial(_QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), factory)
     thread = threading.Thread(target=server.serve_forever, name="gate-http", daemon=True)
     thread.start()
     try:
         host, port = server.server_address[:2]
-        yield f"http://{host}:{port}{prefix.rstrip('/')}/"
+        yield f"http://{host}:{port}/"
     finally:
         server.shutdown()
         server.server_close()
