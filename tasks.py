@@ -337,24 +337,24 @@ def format_table(rows: list[GateRow]) -> str:
     return "\n".join([line(header), line(tuple("-" * w for w in widths)), *map(line, body)])
 
 
-CHECK_REPORTS: list[Callable[[Context], None]] = []
-"""Hook for reports that `check` prints after the gate table (for example Lighthouse scores).
+def lighthouse_report(c: Context) -> None:
+    """Lighthouse scores of the home, timeline, country and law pages (a report, not a gate)."""
+    script = ROOT / "tools" / "gates" / "lighthouse_report.py"
+    if script.exists():
+        print(flush=True)
+        _run(c, [PYTHON, script], warn=True)
 
-Append a function taking the invoke Context; it runs after the gates, on the same built site.
-A report informs: it prints, it does not decide whether `check` passes.
+
+CHECK_REPORTS: list[Callable[[Context], None]] = [lighthouse_report]
+"""Reports that `check` prints after the gate table, on the same sources.
+
+Append a function taking the invoke Context. A report informs: it prints, it does not decide
+whether `check` passes.
 """
 
 
-def _lighthouse_report(c: Context) -> None:
-    """Lighthouse scores of the home, timeline, country and law pages (a report, never a failure)."""
-    _run(c, [PYTHON, ROOT / "tools" / "gates" / "lighthouse_report.py"], warn=True)
-
-
-CHECK_REPORTS.append(_lighthouse_report)
-
-
-@task(help={"args": "extra pytest arguments, e.g. \"-k html\""})
-def check(c: Context, args: str = "") -> None:
+@task(help={"args": "extra pytest arguments, e.g. \"-k html\"", "reports": "print the reports (Lighthouse) after the table"})
+def check(c: Context, args: str = "", reports: bool = True) -> None:
     """Build, run the quality gates, print a results table.
 
     The gates are the tests marked `gate` (pytest -m gate); they get the fresh build through
@@ -374,7 +374,7 @@ def check(c: Context, args: str = "") -> None:
         raise Exit("check: no quality-gate tests were collected (pytest -m gate found none)", code=1)
     if junit.exists():
         print("\nQuality gates\n" + format_table(gate_rows(junit)), flush=True)
-    for report in CHECK_REPORTS:
+    for report in CHECK_REPORTS if reports else ():
         report(c)
     if result.exited != 0:
         raise Exit(code=result.exited)
