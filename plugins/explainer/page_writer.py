@@ -70,9 +70,12 @@ def write_pages(generator: Any, specs: list[Any], render: Callable[[Any], str]) 
 
     todo: list[tuple[Any, str, str | None]] = []
     kept: list[str] = []
+    # With no record to compare with (a first build, or templates changed) nothing can be
+    # skipped: the fingerprints are then computed while rendering, in the workers.
+    deferred = not record.previous
     for spec in specs:
         relative = urls.to_file(spec.path)
-        fingerprint = prints.of(spec)
+        fingerprint = None if deferred else prints.of(spec)
         if fingerprint is not None and record.unchanged(relative, fingerprint):
             record.keep(relative)
             kept.append(relative)
@@ -88,6 +91,8 @@ def write_pages(generator: Any, specs: list[Any], render: Callable[[Any], str]) 
             data = render(spec).encode("utf-8")
             if not write_if_changed(staging, relative, data):
                 same.append(relative)
+            if deferred:
+                fingerprint = prints.of(spec)
             if fingerprint is not None:
                 notes.append((relative, fingerprint, len(data)))
         return same, notes
