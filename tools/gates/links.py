@@ -108,9 +108,11 @@ class _Site:
     def url_of(self, file: Path) -> str:
         return self.base + file.relative_to(self.root).as_posix()
 
-    def ids_of(self, file: Path) -> frozenset[str]:
+    def ids_of(self, file: Path, tree: ET.Element | None = None) -> frozenset[str]:
+        """The ids in an HTML file (parsed once; pass `tree` when it is parsed already)."""
         if file not in self._ids:
-            self._ids[file] = frozenset(_ids_in(_parse_html(file.read_bytes())))
+            parsed = tree if tree is not None else _parse_html(file.read_bytes())
+            self._ids[file] = frozenset(_ids_in(parsed))
         return self._ids[file]
 
 
@@ -259,7 +261,7 @@ def _refs_of(file: Path, site: _Site) -> tuple[list[_Ref], str]:
         return refs, page_url
     if file.suffix in {".html", ".htm"}:
         tree = _parse_html(file.read_bytes())
-        site._ids[file] = frozenset(_ids_in(tree))
+        site.ids_of(file, tree)
         base_element = tree.find(f".//{_XHTML}base[@href]")
         page_base = urljoin(page_url, base_element.attrib["href"]) if base_element is not None else page_url
         return list(_html_refs(tree, site)), page_base
