@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SUBPATH_SITEURL, BuiltSite
-from tools.gates.links import check_site
+from tools.gates.links import check_site, sitemap_problems
 
 pytestmark = pytest.mark.gate
 
@@ -31,6 +31,30 @@ def test_the_subpath_build_applies_the_prefix(subpath_site: BuiltSite) -> None:
     pages = subpath_site.html_files()
     missing = [p for p in pages if f'href="{SUBPATH_SITEURL}/' not in p.read_text("utf-8")]
     assert not missing, f"pages with no link under {SUBPATH_SITEURL}/: {missing[:10]}"
+
+
+def test_the_sitemap_lists_every_indexable_page(site: Path, subpath_site: BuiltSite) -> None:
+    problems = sitemap_problems(site) + sitemap_problems(subpath_site.output, subpath_site.siteurl)
+    assert not problems, _report(problems)
+
+
+def test_the_sitemap_check_finds_gaps(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "index.html").write_text("<!doctype html><title>home</title>", "utf-8")
+    (tmp_path / "a" / "index.html").write_text("<!doctype html><title>a</title>", "utf-8")
+    (tmp_path / "b" / "index.html").write_text(
+        '<!doctype html><title>b</title><meta name="robots" content="noindex">', "utf-8")
+    (tmp_path / "sitemap.xml").write_text(
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<url><loc>https://example.org/sub/</loc></url><url><loc>https://example.org/sub/</loc></url>"
+        "<url><loc>https://example.org/sub/b/</loc></url></urlset>", "utf-8")
+    problems = {(p.address, p.message) for p in sitemap_problems(tmp_path, SUBPATH_SITEURL)}
+    assert problems == {
+        ("", "listed twice"),
+        ("https://example.org/sub/a/", "indexable page missing from the sitemap"),
+        ("https://example.org/sub/b/", "lists a page marked noindex (or the 404 page)"),
+    }
 
 
 def test_the_checker_finds_broken_links(tmp_path: Path) -> None:

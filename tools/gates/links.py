@@ -30,7 +30,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import html5lib
 
-__all__ = ["LinkProblem", "check_site", "main"]
+__all__ = ["LinkProblem", "check_site", "main", "sitemap_problems"]
 
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 _ATOM = "{http://www.w3.org/2005/Atom}"
@@ -316,6 +316,37 @@ def _check(ref: _Ref, page_base: str, site: _Site) -> str | None:
         if fragment != "top":  # '#top' scrolls to the top by definition
             return f"no id {fragment!r} in {target.relative_to(site.root).as_posix()}"
     return None
+
+
+def _noindex(tree: ET.Element) -> bool:
+    for meta in tree.iter(f"{_XHTML}meta"):
+        if meta.attrib.get("name", "").lower() == "robots" and "noindex" in meta.attrib.get("content", "").lower():
+            return True
+    return False
+
+
+def sitemap_problems(output: Path, site_url: str = "") -> list[LinkProblem]:
+    """The sitemap must list every indexable page, once, and nothing marked noindex."""
+    root = output.resolve()
+    base = (site_url.rstrip("/") + "/") if site_url else _ROOT_BASE
+    sitemap = root / "sitemap.xml"
+    if not sitemap.is_file():
+        return [LinkProblem("sitemap.xml", "", "no sitemap was built")]
+    listed: list[str] = []
+    for loc in ET.parse(sitemap).getroot().iter(f"{_SITEMAP}loc"):
+        path = urlsplit(urljoin(base, (loc.text or "").strip())).path
+        listed.append(unquote(path.removeprefix(urlsplit(base).path)))
+    twice = sorted({page for page in listed if listed.count(page) > 1})
+    problems = [LinkProblem("sitemap.xml", page, "listed twice") for page in twice]
+    for file in sorted(root.rglob("*.html")):
+        relative = file.relative_to(root).as_posix()
+        page = relative.removesuffix("index.html")
+        indexable = relative != "404.html" and not _noindex(_parse_html(file.read_bytes()))
+        if indexable and page not in listed:
+            problems.append(LinkProblem("sitemap.xml", base + page, "indexable page missing from the sitemap"))
+        if not indexable and page in listed:
+            problems.append(LinkProblem("sitemap.xml", base + page, "lists a page marked noindex (or the 404 page)"))
+    return problems
 
 
 def main(argv: Iterable[str] | None = None) -> int:
