@@ -28,6 +28,12 @@ PLUGINS = ["explainer"]
 EXPLAINER_EVENTS = os.path.join(_HERE, "events.yaml")
 EXPLAINER_YAML_SCHEMA = os.path.join(_HERE, "schema", "events.schema.json")
 EXPLAINER_COUNTRIES_DIR = os.path.join(_HERE, "content", "countries")
+# Between builds: fingerprints of the published pages and rendered Markdown, so a rebuild
+# renders only what changed (None turns this off; `rm -r .cache` forgets it).
+EXPLAINER_CACHE_DIR = os.path.join(_HERE, ".cache")
+# Processes that render pages on large sites: None = the usable cores (at most 4). Each
+# worker adds memory; see the README's Performance section.
+EXPLAINER_JOBS = None
 
 # Every template escapes by default; HTML from Markdown arrives as Markup from
 # explainer.markdown, the only place that marks HTML safe. A misspelt variable is an

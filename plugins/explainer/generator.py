@@ -17,7 +17,7 @@ from typing import Any
 from markupsafe import Markup
 from pelican.generators import Generator
 
-from . import data_export, feeds, seo, urls
+from . import data_export, feeds, page_writer, seo, urls
 from .markdown import render, trusted_page_html
 from .model import Dataset, Event
 from .output_swap import write_if_changed
@@ -114,6 +114,7 @@ class ExplainerGenerator(Generator):
         super().__init__(*args, **kwargs)
         started = time.perf_counter()
         self.dataset = load_events(self.settings)
+        page_writer.open_markdown_store(self.settings)
         logger.info("explainer: loaded %d events in %.2f s", len(self.dataset.events), time.perf_counter() - started)
         self.site: SiteContext | None = None
         self._written: set[str] = set()
@@ -141,10 +142,14 @@ class ExplainerGenerator(Generator):
         }
         paths: list[str] = []
         started = time.perf_counter()
-        for spec in all_pages(self.site, siteurl, sitename):
-            self._write(urls.to_file(spec.path), self._render(spec, common))
+        specs = list(all_pages(self.site, siteurl, sitename))
+        for spec in specs:
+            self._claim(urls.to_file(spec.path))
             if spec.path != urls.NOT_FOUND:
                 paths.append(spec.path)
+        page_writer.write_pages(self, specs, lambda spec: self._render(spec, common))
+        # Cards are only shown on pages; dropping them before the data files keeps the peak down.
+        self.env.globals["event_card"] = EventCards(self.env)
         logger.info("explainer: %d pages rendered in %.2f s", len(paths) + 1, time.perf_counter() - started)
         for page in self.context.get("pages", ()):
             paths.append(page.url)
@@ -189,10 +194,13 @@ class ExplainerGenerator(Generator):
             text = json.dumps(json.loads(Path(schema).read_text(encoding="utf-8")), ensure_ascii=False, indent=1)
             self._write(urls.DATA_YAML_SCHEMA, text + "\n")
 
-    def _write(self, relative: str, text: str) -> None:
+    def _claim(self, relative: str) -> None:
         if relative in self._written:
             raise RuntimeError(f"two outputs would be written to {relative}")
         self._written.add(relative)
+
+    def _write(self, relative: str, text: str) -> None:
+        self._claim(relative)
         write_if_changed(Path(self.output_path), relative, text.encode("utf-8"))
 
 

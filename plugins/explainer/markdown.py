@@ -33,13 +33,22 @@ def _strip_invisible(url: str) -> str:
     )
 
 
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9._~:/?#\[\]@!$'()*+,;=-]*")
+"""Printable ASCII without space, '%' or '&': nothing to decode and nothing invisible to strip."""
+
+
 def is_safe_link(url: str) -> bool:
     """True for http(s), mailto and relative links; False for every other scheme."""
+    if _PLAIN_ADDRESS.fullmatch(url):
+        return _scheme_allowed(url.lower())
     # markdown-it hands us a percent-encoded address; decode it (twice, against
     # double encoding) so that "java%09script:" is read as the browser would.
     # HTML entities are decoded too, in case an address reaches us still encoded.
     decoded = html.unescape(unquote(unquote(url)))
-    cleaned = _strip_invisible(decoded).lower()
+    return _scheme_allowed(_strip_invisible(decoded).lower())
+
+
+def _scheme_allowed(cleaned: str) -> bool:
     if cleaned.startswith("//"):
         return True  # protocol-relative: same scheme as the page
     match = _SCHEME.match(cleaned)

@@ -107,6 +107,12 @@ def _same_file(a: Path, b: Path) -> bool:
     return a.stat().st_size == b.stat().st_size and filecmp.cmp(a, b, shallow=False)
 
 
+def _relative(folder: str, root: Path) -> str:
+    """`folder` (from os.walk under `root`) relative to it, POSIX style; "" for root itself."""
+    rel = os.path.relpath(folder, root)
+    return "" if rel == "." else rel.replace(os.sep, "/")
+
+
 def publish(
     staging: Path, output_path: Path, keep: frozenset[str] = frozenset(), kept: frozenset[str] = frozenset()
 ) -> tuple[int, int]:
@@ -125,21 +131,24 @@ def publish(
         return sum(len(files) for _, _, files in os.walk(output_path)), 0
     output_path.mkdir(parents=True, exist_ok=True)
     written = removed = 0
-    produced: set[Path] = set()
+    # Relative POSIX paths as plain strings ("" is the root): a rebuild checks every published
+    # file against this set, and hashing Path objects cost more than the rest of publishing.
+    produced: set[str] = {""}
     for relative in kept:
-        path = Path(relative)
-        produced.add(path)
-        produced.update(path.parents)
+        produced.add(relative)
+        while "/" in relative:
+            relative = relative.rsplit("/", 1)[0]
+            produced.add(relative)
     for folder, dirs, files in os.walk(staging):
         dirs.sort()
-        rel_folder = Path(folder).relative_to(staging)
+        rel_folder = _relative(folder, staging)
         target_folder = output_path / rel_folder
         if target_folder.exists() and not target_folder.is_dir():
             target_folder.unlink()
         target_folder.mkdir(parents=True, exist_ok=True)
         produced.add(rel_folder)
         for name in sorted(files):
-            rel = rel_folder / name
+            rel = f"{rel_folder}/{name}" if rel_folder else name
             produced.add(rel)
             source, target = staging / rel, output_path / rel
             if target.is_dir() and not target.is_symlink():
@@ -152,17 +161,17 @@ def publish(
             written += 1
     # Remove what this build did not produce, deepest first so folders empty out.
     for folder, dirs, files in os.walk(output_path, topdown=False):
-        rel_folder = Path(folder).relative_to(output_path)
-        if rel_folder.parts and rel_folder.parts[0] in keep:
+        rel_folder = _relative(folder, output_path)
+        if rel_folder and rel_folder.split("/", 1)[0] in keep:
             continue
         for name in files:
-            rel = rel_folder / name
-            if rel not in produced and not (len(rel.parts) == 1 and name in keep):
+            rel = f"{rel_folder}/{name}" if rel_folder else name
+            if rel not in produced and not (not rel_folder and name in keep):
                 (output_path / rel).unlink()
                 removed += 1
         for name in dirs:
-            rel = rel_folder / name
-            if rel not in produced and not (len(rel.parts) == 1 and name in keep):
+            rel = f"{rel_folder}/{name}" if rel_folder else name
+            if rel not in produced and not (not rel_folder and name in keep):
                 path = output_path / rel
                 if path.is_symlink():
                     path.unlink()
