@@ -102,8 +102,9 @@ def write_pages(generator: Any, specs: list[Any], render: Callable[[Any], str]) 
     forked = jobs > 1 and len(todo) >= minimum
     if forked:
         _render_markdown_in_workers(generator.dataset, jobs, minimum)
-        weights = [_weight(spec) for spec, _, _ in todo]
-        results = parallel.run_shares(parallel.split(todo, weights, jobs), work)
+        units, weights = _units(todo)
+        shares = [[item for unit in share for item in unit] for share in parallel.split(units, weights, jobs)]
+        results = parallel.run_shares(shares, work)
     else:
         results = [work(todo)]
     for same, notes in results:
@@ -122,12 +123,33 @@ def write_pages(generator: Any, specs: list[Any], render: Callable[[Any], str]) 
     )
 
 
-def _weight(spec: Any) -> int:
-    """Rough cost of a page: listings cost per event card, other pages about the same."""
-    listing = spec.variables.get("listing")
-    if listing is None:
-        return 2
-    return 2 + sum(len(month.events) for year in listing.years for month in year.months)
+def _units(todo: list[tuple[Any, str, str | None]]) -> tuple[list[list[Any]], list[int]]:
+    """Group pages so that no two workers render the same event cards, with a cost for each group.
+
+    Event cards are rendered once per process and reused; timeline listings (by year,
+    country and kind) show every event's card at the same heading level, so they go to one
+    worker together, costed by the cards it will render (about one event page each) plus a
+    little per listing page. Every other page is a group of its own.
+    """
+    listings: list[Any] = []
+    events_in_listings: set[str] = set()
+    units: list[list[Any]] = []
+    weights: list[int] = []
+    for item in todo:
+        spec = item[0]
+        listing = spec.variables.get("listing") if spec.template == "timeline.html" else None
+        if listing is not None:
+            listings.append(item)
+            events_in_listings.update(
+                event.id for year in listing.years for month in year.months for event in month.events
+            )
+        else:
+            units.append([item])
+            weights.append(10)
+    if listings:
+        units.append(listings)
+        weights.append(10 * len(events_in_listings) + 50 * len(listings))
+    return units, weights
 
 
 def _render_markdown_in_workers(dataset: Any, jobs: int, minimum: int) -> None:
