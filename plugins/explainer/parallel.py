@@ -17,7 +17,7 @@ import gc
 import os
 import pickle
 import traceback
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, NoReturn, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -74,17 +74,7 @@ def run_shares(shares: Sequence[T], task: Callable[[T], R]) -> list[R]:
             pid = os.fork()
             if pid == 0:  # child: do the share, send the pickled outcome, never return
                 os.close(read_fd)
-                status = 0
-                try:
-                    payload = pickle.dumps((True, task(share)), protocol=pickle.HIGHEST_PROTOCOL)
-                except BaseException:  # noqa: BLE001 - everything must reach the parent
-                    payload = pickle.dumps((False, traceback.format_exc()))
-                    status = 1
-                try:
-                    with os.fdopen(write_fd, "wb") as pipe:
-                        pipe.write(payload)
-                finally:
-                    os._exit(status)
+                _child_main(write_fd, lambda share=share: task(share))
             os.close(write_fd)
             children.append((pid, read_fd))
         results = [task(shares[0])]
@@ -115,6 +105,25 @@ def run_shares(shares: Sequence[T], task: Callable[[T], R]) -> list[R]:
         gc.unfreeze()
 
 
+def _child_main(write_fd: int, work: Callable[[], object]) -> NoReturn:
+    """In a forked child: run `work`, send (ok, result or traceback) pickled, and exit.
+
+    Never returns, so the child cannot fall back into the parent's code (or its finally
+    blocks) after the fork.
+    """
+    status = 0
+    try:
+        payload = pickle.dumps((True, work()), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:  # noqa: BLE001 - everything must reach the parent
+        payload = pickle.dumps((False, traceback.format_exc()))
+        status = 1
+    try:
+        with os.fdopen(write_fd, "wb") as pipe:
+            pipe.write(payload)
+    finally:
+        os._exit(status)
+
+
 def run_in_child(task: Callable[[], R]) -> R:
     """`task()` run in a forked child; only its pickled result comes back.
 
@@ -128,17 +137,7 @@ def run_in_child(task: Callable[[], R]) -> R:
     pid = os.fork()
     if pid == 0:
         os.close(read_fd)
-        status = 0
-        try:
-            payload = pickle.dumps((True, task()), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:  # noqa: BLE001 - everything must reach the parent
-            payload = pickle.dumps((False, traceback.format_exc()))
-            status = 1
-        try:
-            with os.fdopen(write_fd, "wb") as pipe:
-                pipe.write(payload)
-        finally:
-            os._exit(status)
+        _child_main(write_fd, task)
     os.close(write_fd)
     try:
         data = _read_all(read_fd)
