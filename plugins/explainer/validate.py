@@ -17,6 +17,7 @@ import difflib
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import Iterator
 from urllib.parse import urlsplit
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -129,16 +130,8 @@ class _Validator:
         field gets one message ("did you mean 'title'?"), not a second one saying 'title' is missing.
         """
         found: dict[str, Node] = {}
-        first_line: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                self.report(key_node, f"a field name in {where} must be a plain word, not a list or mapping")
-                continue
-            key = key_node.value
-            if key in first_line:
-                self.report(key_node, self.duplicate_message(key, first_line[key]))
-                continue
-            first_line[key] = key_node.start_mark.line + 1
+        not_plain = f"a field name in {where} must be a plain word, not a list or mapping"
+        for key, key_node, value_node in self.unique_keys(node, not_plain):
             if key not in allowed:
                 hint = _suggest(key, allowed, list_all=True)
                 self.report(key_node, f"unknown field {_q(key)} in {where}{hint}")
@@ -147,6 +140,26 @@ class _Validator:
                 continue
             found[key] = value_node
         return found
+
+    def unique_keys(self, node: MappingNode, not_plain: str,
+                    first_line: dict[str, int] | None = None) -> Iterator[tuple[str, ScalarNode, Node]]:
+        """(key, key node, value node) for each plain, first-seen key of a mapping.
+
+        Keys that are lists or mappings are reported with `not_plain`; a repeated key is
+        reported with the line of its first use (PyYAML would silently keep the last one).
+        `first_line` may be shared by the caller, which then sees every key's line.
+        """
+        seen = {} if first_line is None else first_line
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.report(key_node, not_plain)
+                continue
+            key = key_node.value
+            if key in seen:
+                self.report(key_node, self.duplicate_message(key, seen[key]))
+                continue
+            seen[key] = key_node.start_mark.line + 1
+            yield key, key_node, value_node
 
     @staticmethod
     def duplicate_message(key: str, first_line: int) -> str:
@@ -163,15 +176,8 @@ class _Validator:
             return
         pattern = _CODE if collection.key == "code" else _SLUG
         keys = self.keys[collection.name]
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                self.report(key_node, f"each key under {collection.name}: must be a plain {collection.key}")
-                continue
-            key = key_node.value
-            if key in keys:
-                self.report(key_node, self.duplicate_message(key, keys[key]))
-                continue
-            keys[key] = key_node.start_mark.line + 1
+        not_plain = f"each key under {collection.name}: must be a plain {collection.key}"
+        for key, key_node, value_node in self.unique_keys(node, not_plain, keys):
             if not pattern.match(key):
                 self.report(key_node, _key_format_message(collection, key))
             label = f"{record.name} {_q(key)}"
@@ -309,19 +315,10 @@ class _Validator:
     def translation_fields(self, spec: Field, node: MappingNode) -> tuple[dict[str, Node], bool]:
         """Language -> value node, and whether every key was a known, unrepeated language."""
         found: dict[str, Node] = {}
-        first_line: dict[str, int] = {}
+        reported = len(self.problems)
         bad = False
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                self.report(key_node, f"a language code in '{spec.name}' must be a plain word like 'en'")
-                bad = True
-                continue
-            lang = key_node.value
-            if lang in first_line:
-                self.report(key_node, self.duplicate_message(lang, first_line[lang]))
-                bad = True
-                continue
-            first_line[lang] = key_node.start_mark.line + 1
+        not_plain = f"a language code in '{spec.name}' must be a plain word like 'en'"
+        for lang, key_node, value_node in self.unique_keys(node, not_plain):
             if lang not in LANGUAGES:
                 hint = _suggest(lang, LANGUAGES, list_all=False)
                 self.report(key_node, f"unknown language {_q(lang)} in '{spec.name}'{hint or ''}; "
@@ -329,7 +326,7 @@ class _Validator:
                 bad = True
                 continue
             found[lang] = value_node
-        return found, not bad
+        return found, not bad and len(self.problems) == reported
 
     def read_number(self, spec: Field, node: ScalarNode, text: str) -> object:
         if not _NUMBER.match(text) or (len(text) > 1 and text[0] == "0" and text[1] != "."):
@@ -409,26 +406,17 @@ class _Validator:
             return self.report(node, f"'{spec.name}' takes a mapping of country code -> status, e.g. "
                                      f"'{spec.name}: {{KG: blocked}}', not {_shape(node)}")
         entries: list[tuple[_Ref, object]] = []
-        first_line: dict[str, int] = {}
+        reported = len(self.problems)
         ok = True
         status_field = Field("TikTok status", Kind.CHOICE, "", vocab=spec.vocab)
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                self.report(key_node, f"each key of '{spec.name}' must be a country code like KG")
-                ok = False
-                continue
-            code = key_node.value
-            if code in first_line:
-                self.report(key_node, self.duplicate_message(code, first_line[code]))
-                ok = False
-                continue
-            first_line[code] = key_node.start_mark.line + 1
+        not_plain = f"each key of '{spec.name}' must be a country code like KG"
+        for code, key_node, value_node in self.unique_keys(node, not_plain):
             status = self.read_field(status_field, value_node)
             if status is _INVALID:
                 ok = False
                 continue
             entries.append((_Ref(code, key_node), status))
-        return entries if ok else _INVALID
+        return entries if ok and len(self.problems) == reported else _INVALID
 
     # -- pass 2: references and cross-field rules -------------------------------------------
     def check_references(self) -> None:
