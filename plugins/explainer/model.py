@@ -34,6 +34,10 @@ class Source:
     """Remark on the publication date (for example how it was inferred)."""
     line: int = 0
     """Line in events.yaml where the entry starts (for messages)."""
+    digest: str = field(default="", compare=False, repr=False)
+    """Hash of the exact text of the entry in events.yaml ("" when unknown, e.g. a Dataset built
+    in a test). It does not cover the entries this one refers to: whoever hashes an entry must
+    add the digests of its countries, laws, actors and sources."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -63,6 +67,8 @@ class Country:
     figures: tuple[Figure, ...] = ()
     """Figures the sources give, each cited."""
     line: int = 0
+    digest: str = field(default="", compare=False, repr=False)
+    """See `Source.digest`."""
 
     @property
     def slug(self) -> str:
@@ -94,6 +100,8 @@ class Law:
     date_dispute: Text | None = None
     """Set when sources disagree on a date: says who gives which date."""
     line: int = 0
+    digest: str = field(default="", compare=False, repr=False)
+    """See `Source.digest`."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -110,6 +118,8 @@ class Actor:
     sources: tuple[Source, ...] = ()
     """Optional: where the role is stated."""
     line: int = 0
+    digest: str = field(default="", compare=False, repr=False)
+    """See `Source.digest`."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -155,6 +165,8 @@ class Event:
     tiktok_status: tuple[StatusChange, ...] = ()
     """Changes of TikTok's status this event brought about, per country."""
     line: int = 0
+    digest: str = field(default="", compare=False, repr=False)
+    """See `Source.digest`."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
