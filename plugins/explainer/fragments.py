@@ -70,3 +70,5 @@ def install(env: Any) -> None:
     """
     for filter_name, (template, macro) in CACHED.items():
         env.filters[filter_name] = CachedMacro(env, template, macro)
+    # Transitional: the `event_card(event, level)` global of templates written before the filters.
+    env.globals["event_card"] = env.filters["card"]
