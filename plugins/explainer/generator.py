@@ -7,12 +7,14 @@ and `generate_output` renders every page with templates compiled once per build.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import sys
 import time
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from markupsafe import Markup
 from pelican.generators import Generator
@@ -20,7 +22,6 @@ from pelican.generators import Generator
 from . import data_export, feeds, page_writer, seo, urls
 from .markdown import render, trusted_page_html
 from .model import Dataset, Event
-from .output_swap import write_if_changed
 from .pages import PageSpec, all_pages
 from .reader import split_metadata
 from .site_context import SiteContext, build_site_context
@@ -118,6 +119,7 @@ class ExplainerGenerator(Generator):
         logger.info("explainer: loaded %d events in %.2f s", len(self.dataset.events), time.perf_counter() - started)
         self.site: SiteContext | None = None
         self._written: set[str] = set()
+        self._files: page_writer.SiteWriter | None = None
 
     def generate_context(self) -> None:
         folder = Path(self.settings.get("EXPLAINER_COUNTRIES_DIR") or Path(self.path) / "countries")
@@ -147,61 +149,73 @@ class ExplainerGenerator(Generator):
             self._claim(urls.to_file(spec.path))
             if spec.path != urls.NOT_FOUND:
                 paths.append(spec.path)
-        page_writer.write_pages(self, specs, lambda spec: self._render(spec, common))
+        self._files = page_writer.SiteWriter(self)
+        self._files.pages(specs, lambda spec: self._render(spec, common))
         # Cards are only shown on pages; dropping them before the data files keeps the peak down.
         self.env.globals["event_card"] = EventCards(self.env)
         logger.info("explainer: %d pages rendered in %.2f s", len(paths) + 1, time.perf_counter() - started)
+        started = time.perf_counter()
         for page in self.context.get("pages", ()):
             paths.append(page.url)
         self._write_feeds(siteurl, sitename)
         self._write_data()
-        self._write(urls.SITEMAP, seo.sitemap_xml(siteurl, paths))
-        self._write(urls.ROBOTS, seo.robots_txt(siteurl))
+        listed = tuple(sorted(set(paths)))
+        self._write(urls.SITEMAP, lambda: seo.sitemap_xml(siteurl, listed), (listed,))
+        self._write(urls.ROBOTS, lambda: seo.robots_txt(siteurl))
+        self._files.finish()
+        logger.info("explainer: feeds, data files and sitemap in %.2f s", time.perf_counter() - started)
 
     def _render(self, spec: PageSpec, common: dict[str, Any]) -> str:
         template = self.get_template(spec.template.removesuffix(".html"))
+        head = spec.resolved_head()
         variables = {
             **PAGE_DEFAULTS,
             **spec.variables,
             "page_path": spec.path,
             "page_title": spec.title,
-            "page_description": spec.description,
+            "page_description": head.description,
             "og_type": spec.og_type,
-            "jsonld": spec.jsonld,
+            "jsonld": head.jsonld,
         }
         return template.render(common, **variables)
 
     def _write_feeds(self, siteurl: str, sitename: str) -> None:
         data = self.dataset
-        self._write(urls.FEED_ALL, feeds.atom_feed(f"{sitename}: all events", urls.FEED_ALL, urls.TIMELINE,
-                                                   siteurl, data.events, sitename))
         assert self.site is not None
+        entries = feeds.latest(data.events)
+        self._write(urls.FEED_ALL, lambda: feeds.atom_feed(
+            f"{sitename}: all events", urls.FEED_ALL, urls.TIMELINE, siteurl, entries, sitename), (entries,))
         for code, country in data.countries.items():
-            self._write(urls.feed(country), feeds.atom_feed(
-                f"{sitename}: {country.name.en}", urls.feed(country), urls.country(country), siteurl,
-                self.site.events_of_country.get(code, ()), sitename))
+            entries = feeds.latest(self.site.events_of_country.get(code, ()))
+            self._write(urls.feed(country), partial(
+                feeds.atom_feed, f"{sitename}: {country.name.en}", urls.feed(country), urls.country(country), siteurl,
+                entries, sitename), (country.name, entries))
 
     def _write_data(self) -> None:
-        self._write(urls.DATA_JSON, data_export.events_json(self.dataset))
-        self._write(urls.DATA_CSV, data_export.events_csv(self.dataset))
-        self._write(urls.DATA_SCHEMA, data_export.schema_text())
+        events = self.dataset.events
+        self._write(urls.DATA_JSON, lambda: data_export.events_json(self.dataset), (events,))
+        self._write(urls.DATA_CSV, lambda: data_export.events_csv(self.dataset), (events,))
+        self._write(urls.DATA_SCHEMA, data_export.schema_text, ())
         events_file = self.settings.get("EXPLAINER_EVENTS")
         if events_file and Path(events_file).is_file():
-            self._write(urls.DATA_YAML, Path(events_file).read_text(encoding="utf-8"))
+            text = Path(events_file).read_text(encoding="utf-8")
+            self._write(urls.DATA_YAML, lambda: text, (hashlib.blake2b(text.encode("utf-8")).digest(),))
         schema = self.settings.get("EXPLAINER_YAML_SCHEMA")
         if schema and Path(schema).is_file():
             # Re-serialise so that a malformed schema fails the build instead of being published.
             text = json.dumps(json.loads(Path(schema).read_text(encoding="utf-8")), ensure_ascii=False, indent=1)
-            self._write(urls.DATA_YAML_SCHEMA, text + "\n")
+            self._write(urls.DATA_YAML_SCHEMA, lambda: text + "\n")
 
     def _claim(self, relative: str) -> None:
         if relative in self._written:
             raise RuntimeError(f"two outputs would be written to {relative}")
         self._written.add(relative)
 
-    def _write(self, relative: str, text: str) -> None:
+    def _write(self, relative: str, make: Callable[[], str], inputs: tuple[Any, ...] | None = None) -> None:
+        """Stage the file `make()` writes; with `inputs`, only when they changed (`SiteWriter.file`)."""
         self._claim(relative)
-        write_if_changed(Path(self.output_path), relative, text.encode("utf-8"))
+        assert self._files is not None
+        self._files.file(relative, make, inputs)
 
 
 def get_generators(_pelican: Any) -> type[ExplainerGenerator]:

@@ -7,18 +7,22 @@ fingerprint matches the one recorded when the current site was published, and wh
 published file still has the recorded size, is not rendered: the published file is kept.
 
 What a fingerprint covers:
-- the page spec (path, template, title, description, JSON-LD) and its variables, hashed
-  deeply: an event brings its laws, actors, sources and countries, with every field, and a
+- the page spec (path, template, title, and its head: description and JSON-LD, unless they
+  are derived from the variables when the page is rendered) and its variables, hashed
+  deeply: an event brings its laws, actors, sources and countries (see `Digester`), and a
   source brings the bibliography page it is listed on (which moves when sources are added);
 - the lookups the template makes in the site context (a law page lists
   `site.events_of_law[law]`): `LOOKUPS` names them per template;
-- a *global* hash of the theme's templates, this plugin's code, the settings that reach
-  templates and SOURCE_DATE_EPOCH: any change there renders everything.
+- a *global* hash of the theme's templates, this plugin's code, the versions of the
+  libraries that write output, the settings that reach templates and SOURCE_DATE_EPOCH:
+  any change there renders everything.
 
-Templates not in `LOOKUPS` (home, country pages, indexes, bibliography pages, 404) are
-always rendered: they summarise the whole dataset, and there are few of them. A template in
-`LOOKUPS` whose source reaches into `site` in a way not listed is treated the same way, so a
-template edit can make the build slower but never stale (`template_is_covered`).
+A template not in `LOOKUPS` is always rendered. A template in `LOOKUPS` whose source reaches
+into `site` in a way not listed is treated the same way, so a template edit can make the
+build slower but never stale (`covered_templates`).
+
+The other files the plugin writes (data files, feeds, the sitemap) are fingerprinted by
+their inputs (`Fingerprints.of_inputs`) and recorded the same way (`OutputRecord`).
 
 The record of fingerprints is saved only after the build was published (`output_swap`
 calls `after_publish`), so a failed build never leaves a record that describes files it did
@@ -32,21 +36,25 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
+import importlib.metadata
 import json
 import logging
+import marshal
 import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from . import model
 from .dates import PartialDate
 from .model import Actor, Country, Event, Law, Source
 from .text import Text
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 """Bump to invalidate every record written by an older version of this module."""
 
 _MODEL_TYPES = frozenset({Event, Law, Actor, Source, Country})
@@ -75,6 +83,34 @@ LOOKUPS: dict[str, tuple[Lookup, ...]] = {
         (r"site\.quotes_of_actor\.get\(actor\.slug, \(\)\)", lambda site, v: site.quotes_of_actor.get(v["actor"].slug, ()), True),
         (r"site\.events_of_actor\.get\(actor\.slug, \(\)\)", lambda site, v: site.events_of_actor.get(v["actor"].slug, ()), True),
     ),
+    "country.html": (
+        (r"site\.country_summaries\.get\(country\.code\)|site\.country_summaries\[country\.code\]",
+         lambda site, v: site.country_summaries.get(v["country"].code), True),
+        (r"site\.status_history\.get\(country\.code, \(\)\)",
+         lambda site, v: site.status_history.get(v["country"].code, ()), True),
+        (r"site\.laws_of_country\.get\(country\.code, \(\)\)",
+         lambda site, v: site.laws_of_country.get(v["country"].code, ()), True),
+        (r"site\.actors_of_country\.get\(country\.code, \(\)\)",
+         lambda site, v: site.actors_of_country.get(v["country"].code, ()), True),
+    ),
+    "sources.html": (
+        (r"site\.dataset\.events\[-1\]", lambda site, v: site.dataset.events[-1:], False),
+    ),
+    "home.html": (
+        (r"site\.statuses", lambda site, v: site.statuses, False),
+        (r"site\.latest_events", lambda site, v: site.latest_events, False),
+        (r"site\.dataset\.events\|length", lambda site, v: len(site.dataset.events), False),
+        (r"site\.dataset\.laws\|length", lambda site, v: len(site.dataset.laws), False),
+    ),
+    "laws.html": (
+        (r"site\.laws_by_country", lambda site, v: site.laws_by_country, False),
+        (r"site\.events_of_law\.get\(law\.slug, \(\)\)\|length",
+         lambda site, v: tuple((slug, len(events)) for slug, events in site.events_of_law.items()), False),
+    ),
+    "actors.html": (
+        (r"site\.actors_sorted", lambda site, v: site.actors_sorted, False),
+    ),
+    "404.html": (),
 }
 _SITE_WORD = re.compile(r"(?<![\w-])site(?![\w-])")
 _JINJA_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
@@ -111,96 +147,163 @@ class Digester:
     """Deep hashes of template inputs; each model object is hashed once per build.
 
     Values are first turned into nested tuples of plain values (str, int, bytes, ...), whose
-    `repr` is computed in C and hashed; a model object stands in as the digest of its own
-    fields, so an event is walked once however many pages show it.
+    `repr` is computed in C and hashed; a model object stands in as its own digest, so an
+    event is walked once however many pages show it.
+
+    A model object's digest: when the loader gave it one (`digest`, a hash of the entry's
+    text in events.yaml), that digest plus the digests of the model objects it refers to
+    (an event's countries, laws, actors and sources, its quotes' speakers and sources, the
+    countries its status changes name; a law's or actor's country and sources; a country's
+    figures' sources), since an entry's text names those only by slug. Without one (a
+    Dataset built in a test), every field, walked.
     """
 
     def __init__(self, source_path: Callable[[Source], str]) -> None:
         self._source_path = source_path
-        self._memo: dict[int, bytes] = {}
+        # Digests are hex strings: `repr` copies them as they are, where bytes would be escaped.
+        self._memo: dict[int, str] = {}
         self._keep: list[Any] = []  # memo keys are ids: keep the objects alive
 
-    def digest(self, value: Any) -> bytes:
-        return hashlib.blake2b(repr(self._plain(value)).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    def digest(self, value: Any) -> str:
+        return hashlib.blake2b(repr(self._plain(value)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
-    def _model(self, value: Any) -> bytes:
+    def model(self, value: Any) -> str:
+        """The digest of one model object (Event, Law, Actor, Source, Country)."""
         key = id(value)
         done = self._memo.get(key)
         if done is None:
-            plain = [type(value).__name__]
-            for name in _field_names(type(value)):
-                plain.append(self._plain(getattr(value, name)))
-            if isinstance(value, Source):
+            kind = type(value)
+            own = getattr(value, "digest", "")
+            if own:
+                plain: list[Any] = [kind.__name__, own, getattr(value, _field_names(kind)[0])]
+                self._references(value, plain)
+            else:
+                plain = [kind.__name__]
+                for name in _field_names(kind):
+                    plain.append(self._plain(getattr(value, name)))
+            if kind is Source:
                 plain.append(self._source_path(value))
             done = self._memo[key] = hashlib.blake2b(
                 repr(plain).encode("utf-8", "surrogatepass"), digest_size=16
-            ).digest()
+            ).hexdigest()
             self._keep.append(value)
         return done
 
+    def _references(self, value: Any, out: list[Any]) -> None:
+        """Append the digests of the model objects `value`'s fields refer to, in field order."""
+        for name in _reference_fields(type(value)):
+            item = getattr(value, name)
+            kind = type(item)
+            if kind in _MODEL_TYPES:
+                out.append(self._memo.get(id(item)) or self.model(item))
+            elif kind is tuple:
+                for member in item:
+                    if type(member) in _MODEL_TYPES:
+                        out.append(self._memo.get(id(member)) or self.model(member))
+                    else:  # Quote, StatusChange, Figure: their own references
+                        self._references(member, out)
+            elif item is not None:
+                self._references(item, out)
+
     def _plain(self, value: Any) -> Any:
         kind = type(value)
-        if value is None or kind is str or kind is int or kind is float or kind is bool:
+        if kind in _ATOMS or value is None:
             return value
+        if kind in _MODEL_TYPES:
+            return self._memo.get(id(value)) or self.model(value)
+        if kind is tuple or kind is list:
+            memo = self._memo  # most tuples are of events: their digests are usually known
+            return tuple([memo.get(id(item)) or self._plain(item) for item in value])
         if kind is Text:
             return value.values
         if kind is PartialDate:
             return (value.year, value.month, value.day)
-        if kind in _MODEL_TYPES:
-            return self._model(value)
-        if kind is tuple or kind is list:
-            return tuple([self._plain(item) for item in value])
+        names = _FIELD_NAMES.get(kind)
+        if names is not None:  # a dataclass seen before
+            return (kind.__name__,) + tuple([self._plain(getattr(value, name)) for name in names])
         if isinstance(value, enum.Enum):
             return (kind.__name__, value.value)
         if isinstance(value, str):  # Markup
             return (kind.__name__, str(value))
         if isinstance(value, dict):
-            return ("dict",) + tuple((self._plain(key), self._plain(item)) for key, item in value.items())
+            return ("dict",) + tuple([(self._plain(key), self._plain(item)) for key, item in value.items()])
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return (kind.__name__,) + tuple(self._plain(getattr(value, name)) for name in _field_names(kind))
+            return (kind.__name__,) + tuple([self._plain(getattr(value, name)) for name in _field_names(kind)])
         raise TypeError(f"cannot fingerprint a {kind.__name__}")
 
 
+_ATOMS = frozenset({str, int, float, bool, bytes})
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_REFERENCE_FIELDS: dict[type, tuple[str, ...]] = {}
+_MODEL_CLASS_NAME = re.compile(r"\b(?:%s)\b" % "|".join(
+    name for name, value in vars(model).items()
+    if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == model.__name__
+))
 
 
 def _field_names(kind: type) -> tuple[str, ...]:
-    """Dataclass field names, without `line` (where an entry sits in events.yaml is never shown)."""
+    """Dataclass field names, without `line` and `digest` (where an entry sits in events.yaml is
+    never shown; the digest stands for the fields, it is not one)."""
     names = _FIELD_NAMES.get(kind)
     if names is None:
-        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.name != "line")
+        names = _FIELD_NAMES[kind] = tuple(
+            f.name for f in dataclasses.fields(kind) if f.name not in {"line", "digest"}
+        )
+    return names
+
+
+def _reference_fields(kind: type) -> tuple[str, ...]:
+    """Fields of a model dataclass whose type names another model dataclass (references)."""
+    names = _REFERENCE_FIELDS.get(kind)
+    if names is None:
+        names = _REFERENCE_FIELDS[kind] = tuple(
+            f.name for f in dataclasses.fields(kind) if _MODEL_CLASS_NAME.search(str(f.type))
+        )
     return names
 
 
 class Fingerprints:
-    """The fingerprint of each page spec, or None for pages that are always rendered."""
+    """The fingerprint of each page spec (None for pages that are always rendered), and of the
+    inputs of the other files a build writes."""
 
     def __init__(self, site: Any, covered: frozenset[str], global_hash: str | None) -> None:
         self.site = site
         self.covered = covered
         self.global_hash = global_hash
+        self._key = global_hash.encode() if global_hash is not None else b""
         self.digester = Digester(site.path)
-        self._shared: dict[tuple[str, str], bytes] = {}
+        self._shared: dict[tuple[str, str], str] = {}
 
     def of(self, spec: Any) -> str | None:
         if self.global_hash is None or spec.template not in self.covered:
             return None
-        hasher = hashlib.blake2b(digest_size=16)
-        hasher.update(self.global_hash.encode())
-        header = [spec.path, spec.template, spec.title, spec.description, spec.og_type]
-        hasher.update(json.dumps(header).encode())
-        hasher.update(json.dumps(spec.jsonld, sort_keys=True, ensure_ascii=False).encode())
-        hasher.update(self.digester.digest(spec.variables))
+        digester = self.digester
+        # A head derived from the variables (pages.Head made on demand) is covered by them and
+        # by the code that derives it (in the global hash); a given head is hashed.
+        head = spec.head if not callable(spec.head) else None
+        parts = [spec.path, spec.template, spec.title, spec.og_type, digester._plain(head),
+                 digester._plain(spec.variables)]
         for pattern, read, per_page in LOOKUPS[spec.template]:
             if per_page:
-                hasher.update(self.digester.digest(read(self.site, spec.variables)))
+                parts.append(digester.digest(read(self.site, spec.variables)))
             else:
                 key = (spec.template, pattern)
                 shared = self._shared.get(key)
                 if shared is None:
-                    shared = self._shared[key] = self.digester.digest(read(self.site, spec.variables))
-                hasher.update(shared)
-        return hasher.hexdigest()
+                    shared = self._shared[key] = digester.digest(read(self.site, spec.variables))
+                parts.append(shared)
+        return hashlib.blake2b(
+            repr(parts).encode("utf-8", "surrogatepass"), digest_size=16, key=self._key
+        ).hexdigest()
+
+    def of_inputs(self, name: str, *values: Any) -> str | None:
+        """Fingerprint of a file made by this plugin's code from `values` alone (data files,
+        feeds, the sitemap); None when nothing can be fingerprinted."""
+        if self.global_hash is None:
+            return None
+        return hashlib.blake2b(
+            repr((name, self.digester._plain(values))).encode("utf-8", "surrogatepass"), digest_size=16, key=self._key
+        ).hexdigest()
 
 
 def _tree_digest(hasher: Any, folder: Path, suffixes: tuple[str, ...]) -> None:
@@ -210,12 +313,21 @@ def _tree_digest(hasher: Any, folder: Path, suffixes: tuple[str, ...]) -> None:
             hasher.update(path.read_bytes())
 
 
+_LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown_it", "mdurl", "feedgenerator")
+"""Libraries whose output reaches the files: an upgrade renders everything again."""
+
+
 def global_digest(settings: dict[str, Any], theme_templates: Iterable[Path]) -> str | None:
     """Hash of what every page depends on; None when pages cannot be fingerprinted."""
     if settings.get("EXPLAINER_DATASET") is not None:
         return None  # a Dataset handed in by a test: no file to compare with
     hasher = hashlib.blake2b(digest_size=16)
     hasher.update(b"format %d\x00" % FORMAT)
+    for name in _LIBRARIES:
+        try:
+            hasher.update(f"{name} {importlib.metadata.version(name)}\x00".encode())
+        except importlib.metadata.PackageNotFoundError:
+            hasher.update(f"{name} -\x00".encode())
     _tree_digest(hasher, Path(__file__).resolve().parent, (".py",))
     for folder in theme_templates:
         _tree_digest(hasher, Path(folder), (".html", ".xml", ".txt", ".j2"))
@@ -236,100 +348,128 @@ def global_digest(settings: dict[str, Any], theme_templates: Iterable[Path]) -> 
     return hasher.hexdigest()
 
 
-def _record_path(cache_dir: Path, output_path: Path) -> Path:
-    key = hashlib.blake2b(str(output_path.resolve()).encode(), digest_size=8).hexdigest()
-    return cache_dir / f"pages-{key}.json"
+def _load(path: Path, header: tuple[Any, ...]) -> Any:
+    """What `_save_atomically(path, header, payload)` saved, or None (missing, unreadable, or
+    written by another version: the header differs)."""
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if isinstance(data, tuple) and len(data) == 2 and data[0] == header:
+        return data[1]
+    return None
 
 
-def _write_json_atomically(path: Path, data: Any) -> None:
+def _save_atomically(path: Path, header: tuple[Any, ...], payload: Any) -> None:
+    """marshal: the fastest format to read and write for dicts of strings (a 10,000-event
+    site's Markdown cache loads in 10 ms, against 140 ms as JSON). Its format may change
+    between Python versions, hence the version in every header."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, separators=(",", ":"))
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(marshal.dumps((header, payload)))
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
 
 
-class PageRecord:
-    """Fingerprints of the pages of the published site, and of the build in progress."""
+def _header(kind: str, *more: Any) -> tuple[Any, ...]:
+    return (kind, FORMAT, sys.version, *more)
+
+
+class OutputRecord:
+    """Fingerprints and sizes of the files of the published site, and of the build in progress."""
 
     def __init__(self, cache_dir: Path | None, output_path: Path, global_hash: str | None) -> None:
         self.output_path = output_path
         self.global_hash = global_hash
-        self.path = _record_path(cache_dir, output_path) if cache_dir is not None else None
-        self.previous: dict[str, list[Any]] = {}
-        self.current: dict[str, list[Any]] = {}
+        key = hashlib.blake2b(str(output_path.resolve()).encode(), digest_size=8).hexdigest()
+        self.path = cache_dir / f"outputs-{key}.marshal" if cache_dir is not None else None
+        self.previous: dict[str, tuple[str, int]] = {}
+        self.current: dict[str, tuple[str, int]] = {}
         if self.path is None or global_hash is None:
             return
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        if isinstance(data, dict) and data.get("global") == global_hash and isinstance(data.get("pages"), dict):
-            self.previous = data["pages"]
+        found = _load(self.path, _header("outputs", global_hash))
+        if isinstance(found, dict):
+            self.previous = found
 
     @property
     def enabled(self) -> bool:
         return self.path is not None and self.global_hash is not None
 
-    def unchanged(self, relative: str, fingerprint: str) -> bool:
+    def unchanged(self, relative: str, fingerprint: str | None) -> bool:
         """True when the published file was made from the same inputs and is still there."""
         before = self.previous.get(relative)
-        if not before or before[0] != fingerprint:
+        if before is None or fingerprint is None or before[0] != fingerprint:
             return False
         try:
-            return (self.output_path / relative).stat().st_size == before[1]
+            return os.stat(self.output_path / relative).st_size == before[1]
         except OSError:
             return False
 
     def note(self, relative: str, fingerprint: str, size: int) -> None:
-        self.current[relative] = [fingerprint, size]
+        self.current[relative] = (fingerprint, size)
 
     def keep(self, relative: str) -> None:
         self.current[relative] = self.previous[relative]
 
     def save(self) -> None:
         """Called after publishing: the record now describes the published files."""
-        if self.enabled and self.path is not None:
-            _write_json_atomically(self.path, {"global": self.global_hash, "pages": self.current})
+        if self.enabled and self.path is not None and self.current != self.previous:
+            _save_atomically(self.path, _header("outputs", self.global_hash), self.current)
 
 
 class MarkdownStore:
-    """Rendered Markdown by SHA-256 of the source text, kept between builds in the cache folder."""
+    """Rendered Markdown by a hash of the source text, kept between builds in the cache folder.
+
+    The file is read on first use (a rebuild that renders nothing never reads it) and written
+    after publishing only when a text was added. Entries of texts no longer used stay until
+    the additions since the last clean-up reach a tenth of the store: then only the texts this
+    build used and those the caller names as live (`save(live)`) are kept.
+    """
 
     def __init__(self, cache_dir: Path | None, version: str) -> None:
-        self.version = version
-        self.path = cache_dir / "markdown.json" if cache_dir is not None else None
-        self.entries: dict[str, list[str]] = {}
-        self.used: dict[str, list[str]] = {}
-        if self.path is None:
-            return
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        if isinstance(data, dict) and data.get("version") == version and isinstance(data.get("entries"), dict):
-            self.entries = data["entries"]
+        self.path = cache_dir / "markdown.marshal" if cache_dir is not None else None
+        self.header = _header("markdown", version)
+        self._entries: dict[bytes, tuple[str, str]] | None = None
+        self._added_before = 0
+        self.added: dict[bytes, tuple[str, str]] = {}
+        self.used: set[bytes] = set()
+
+    def _stored(self) -> dict[bytes, tuple[str, str]]:
+        if self._entries is None:
+            self._entries = {}
+            found = _load(self.path, self.header) if self.path is not None else None
+            if isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], dict):
+                self._added_before, self._entries = found
+        return self._entries
 
     @staticmethod
-    def key(text: str) -> str:
-        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    def key(text: str) -> bytes:
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
-    def get(self, text: str) -> list[str] | None:
+    def get(self, text: str) -> tuple[str, str] | None:
         key = self.key(text)
-        found = self.entries.get(key)
+        found = self._stored().get(key) or self.added.get(key)
         if found is not None:
-            self.used[key] = found
+            self.used.add(key)
         return found
 
     def put(self, text: str, html: str, words: str) -> None:
-        self.used[self.key(text)] = [html, words]
+        key = self.key(text)
+        self.added[key] = (html, words)
+        self.used.add(key)
 
-    def save(self) -> None:
-        """Keep what this build used (so the file does not grow without bound)."""
-        if self.path is None or self.used == self.entries:
+    def save(self, live: Callable[[], Iterable[str]] = tuple) -> None:
+        """Write the store if texts were added; `live()` names texts worth keeping though unused."""
+        if self.path is None or not self.added:
             return
-        _write_json_atomically(self.path, {"version": self.version, "entries": self.used})
+        entries = {**self._stored(), **self.added}
+        added = self._added_before + len(self.added)
+        if added * 10 > len(entries):
+            keep = self.used | {self.key(text) for text in live()}
+            entries = {key: value for key, value in entries.items() if key in keep}
+            added = 0
+        _save_atomically(self.path, self.header, (added, entries))

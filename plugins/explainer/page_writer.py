@@ -1,6 +1,6 @@
-"""Write the explainer's HTML pages: skip the unchanged ones, render the rest, on every core.
+"""Write the explainer's files: skip the unchanged ones, render the rest, on every core.
 
-`write_pages` is what the generator calls with the list of page specs. For each page it:
+`SiteWriter.pages` is what the generator calls with the list of page specs. For each page it:
 
 1. computes the page's fingerprint (`incremental.Fingerprints`) and, when the published
    site already holds this page made from the same inputs, keeps the published file
@@ -9,8 +9,11 @@
    rendering every Markdown text once (also split over the workers) so that no worker
    parses a text another one parsed;
 3. stages each rendered page with `output_swap.write_if_changed` (identical bytes are not
-   staged), and records the fingerprints; the record and the Markdown cache are saved only
-   once the build has been published.
+   staged), and records the fingerprints.
+
+`SiteWriter.file` does the same for a data file, a feed or the sitemap, fingerprinted by
+the inputs the generator names. The record and the Markdown cache are saved only once the
+build has been published (`SiteWriter.finish`).
 
 Settings: EXPLAINER_CACHE_DIR (folder for the record and the Markdown cache; None turns
 incremental rendering off), EXPLAINER_JOBS (processes; None or unset: the usable cores,
@@ -54,73 +57,105 @@ def open_markdown_store(settings: dict[str, Any]) -> incremental.MarkdownStore:
     return store
 
 
-def write_pages(generator: Any, specs: list[Any], render: Callable[[Any], str]) -> None:
-    """Stage every page of `specs` (see the module docstring); `render(spec)` gives its HTML."""
-    started = time.perf_counter()
-    settings = generator.settings
-    staging = Path(generator.output_path)
-    published = published_path(staging)
-    template_dirs = [Path(generator.theme) / "templates"]
-    folder = cache_dir(settings) if published is not None else None
-    global_hash = incremental.global_digest(settings, template_dirs) if folder is not None else None
-    record = incremental.PageRecord(folder, published or staging, global_hash)
-    prints = incremental.Fingerprints(
-        generator.site, incremental.covered_templates(template_dirs), global_hash if record.enabled else None
-    )
+class SiteWriter:
+    """Stages one build's files: the pages (see the module docstring) and the other files,
+    which are made only when their inputs changed (`file`)."""
 
-    todo: list[tuple[Any, str, str | None]] = []
-    kept: list[str] = []
-    # With no record to compare with (a first build, or templates changed) nothing can be
-    # skipped: the fingerprints are then computed while rendering, in the workers.
-    deferred = not record.previous
-    for spec in specs:
-        relative = urls.to_file(spec.path)
-        fingerprint = None if deferred else prints.of(spec)
-        if fingerprint is not None and record.unchanged(relative, fingerprint):
-            record.keep(relative)
-            kept.append(relative)
+    def __init__(self, generator: Any) -> None:
+        self.generator = generator
+        settings = generator.settings
+        self.staging = Path(generator.output_path)
+        published = published_path(self.staging)
+        self.published = published is not None
+        template_dirs = [Path(generator.theme) / "templates"]
+        folder = cache_dir(settings) if published is not None else None
+        global_hash = incremental.global_digest(settings, template_dirs) if folder is not None else None
+        self.record = incremental.OutputRecord(folder, published or self.staging, global_hash)
+        self.prints = incremental.Fingerprints(
+            generator.site, incremental.covered_templates(template_dirs), global_hash if self.record.enabled else None
+        )
+
+    def pages(self, specs: list[Any], render: Callable[[Any], str]) -> None:
+        """Stage every page of `specs`; `render(spec)` gives its HTML."""
+        started = time.perf_counter()
+        settings = self.generator.settings
+        staging, record, prints = self.staging, self.record, self.prints
+        todo: list[tuple[Any, str, str | None]] = []
+        kept: list[str] = []
+        # With no record to compare with (a first build, or templates changed) nothing can be
+        # skipped: the fingerprints are then computed while rendering, in the workers.
+        deferred = not record.previous
+        for spec in specs:
+            relative = urls.to_file(spec.path)
+            fingerprint = None if deferred else prints.of(spec)
+            if fingerprint is not None and record.unchanged(relative, fingerprint):
+                record.keep(relative)
+                kept.append(relative)
+            else:
+                todo.append((spec, relative, fingerprint))
+        mark_kept(staging, kept)
+        fingerprinted = time.perf_counter()
+
+        def work(share: list[tuple[Any, str, str | None]]) -> tuple[list[str], list[tuple[str, str, int]]]:
+            same: list[str] = []
+            notes: list[tuple[str, str, int]] = []
+            for spec, relative, fingerprint in share:
+                data = render(spec).encode("utf-8")
+                if not write_if_changed(staging, relative, data):
+                    same.append(relative)
+                if deferred:
+                    fingerprint = prints.of(spec)
+                if fingerprint is not None:
+                    notes.append((relative, fingerprint, len(data)))
+            return same, notes
+
+        jobs = parallel.worker_count(settings.get("EXPLAINER_JOBS"))
+        minimum = int(settings.get("EXPLAINER_PARALLEL_MINIMUM", PARALLEL_MINIMUM))
+        forked = jobs > 1 and len(todo) >= minimum
+        if forked:
+            _render_markdown_in_workers(self.generator.dataset, jobs, minimum)
+            units, weights = _units(todo)
+            shares = [[item for unit in share for item in unit] for share in parallel.split(units, weights, jobs)]
+            results = parallel.run_shares(shares, work)
         else:
-            todo.append((spec, relative, fingerprint))
-    mark_kept(staging, kept)
-    fingerprinted = time.perf_counter()
+            results = [work(todo)]
+        for same, notes in results:
+            mark_kept(staging, same)
+            for relative, fingerprint, size in notes:
+                record.note(relative, fingerprint, size)
+        logger.info(
+            "explainer: %d pages: %d rendered, %d unchanged and kept; fingerprints %.2f s, rendering %.2f s (%d process%s)",
+            len(specs), len(todo), len(kept), fingerprinted - started, time.perf_counter() - fingerprinted,
+            jobs if forked else 1, "es" if forked else "",
+        )
 
-    def work(share: list[tuple[Any, str, str | None]]) -> tuple[list[str], list[tuple[str, str, int]]]:
-        same: list[str] = []
-        notes: list[tuple[str, str, int]] = []
-        for spec, relative, fingerprint in share:
-            data = render(spec).encode("utf-8")
-            if not write_if_changed(staging, relative, data):
-                same.append(relative)
-            if deferred:
-                fingerprint = prints.of(spec)
-            if fingerprint is not None:
-                notes.append((relative, fingerprint, len(data)))
-        return same, notes
+    def file(self, relative: str, make: Callable[[], str], inputs: tuple[Any, ...] | None = None) -> None:
+        """Stage the file `make()` writes, unless `inputs` (everything it is made from besides
+        this plugin's code and settings) are those of the published file, which is kept."""
+        fingerprint = self.prints.of_inputs(relative, *inputs) if inputs is not None else None
+        if fingerprint is not None and self.record.unchanged(relative, fingerprint):
+            self.record.keep(relative)
+            mark_kept(self.staging, (relative,))
+            return
+        data = make().encode("utf-8")
+        write_if_changed(self.staging, relative, data)
+        if fingerprint is not None:
+            self.record.note(relative, fingerprint, len(data))
 
-    jobs = parallel.worker_count(settings.get("EXPLAINER_JOBS"))
-    minimum = int(settings.get("EXPLAINER_PARALLEL_MINIMUM", PARALLEL_MINIMUM))
-    forked = jobs > 1 and len(todo) >= minimum
-    if forked:
-        _render_markdown_in_workers(generator.dataset, jobs, minimum)
-        units, weights = _units(todo)
-        shares = [[item for unit in share for item in unit] for share in parallel.split(units, weights, jobs)]
-        results = parallel.run_shares(shares, work)
-    else:
-        results = [work(todo)]
-    for same, notes in results:
-        mark_kept(staging, same)
-        for relative, fingerprint, size in notes:
-            record.note(relative, fingerprint, size)
-    if published is not None:
-        after_publish(staging, record.save)
+    def finish(self) -> None:
+        """Save the record and the Markdown cache once (and only if) the build is published."""
+        if not self.published:
+            return
+        after_publish(self.staging, self.record.save)
         store = markdown_mod.current_store()
         if store is not None:
-            after_publish(staging, store.save)
-    logger.info(
-        "explainer: %d pages: %d rendered, %d unchanged and kept; fingerprints %.2f s, rendering %.2f s (%d process%s)",
-        len(specs), len(todo), len(kept), fingerprinted - started, time.perf_counter() - fingerprinted,
-        jobs if forked else 1, "es" if forked else "",
-    )
+            dataset = self.generator.dataset
+            after_publish(self.staging, lambda: store.save(lambda: _markdown_texts(dataset)))
+
+
+def _markdown_texts(dataset: Any) -> list[str]:
+    """The Markdown texts of a dataset (each rendered once, whichever pages show it)."""
+    return sorted({event.summary.en for event in dataset.events} | {law.summary.en for law in dataset.laws.values()})
 
 
 def _units(todo: list[tuple[Any, str, str | None]]) -> tuple[list[list[Any]], list[int]]:
@@ -154,10 +189,7 @@ def _units(todo: list[tuple[Any, str, str | None]]) -> tuple[list[list[Any]], li
 
 def _render_markdown_in_workers(dataset: Any, jobs: int, minimum: int) -> None:
     """Render every summary not yet rendered, split over `jobs` processes, into this process's cache."""
-    texts = sorted(
-        {event.summary.en for event in dataset.events} | {law.summary.en for law in dataset.laws.values()}
-    )
-    missing = [text for text in texts if not markdown_mod.is_cached(text)]
+    missing = [text for text in _markdown_texts(dataset) if not markdown_mod.is_cached(text)]
     if len(missing) < minimum:
         return
     shares = [missing[index::jobs] for index in range(jobs)]

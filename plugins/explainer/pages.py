@@ -7,16 +7,27 @@ render pages in any order (or in parallel) without them depending on each other.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator
+from functools import partial
+from typing import Any, Callable, Iterator
 
 from . import seo, urls
 from .markdown import plain_text
+from .model import Actor, Event, Law
 from .site_context import SiteContext
 
 SITE_DESCRIPTION = (
     "A sourced timeline of how governments in Kyrgyzstan, Kazakhstan, Russia, the United States "
     "and the European Union moved to block or restrict TikTok in 2023 and 2024."
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """What a page tells search engines and link previews besides its title."""
+
+    description: str
+    """Plain text for meta description, Open Graph and Twitter cards."""
+    jsonld: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,58 +39,74 @@ class PageSpec:
     template: str
     title: str
     """The page's own title (the <h1>); the <title> adds the site name."""
-    description: str
-    """Plain text for meta description, Open Graph and Twitter cards."""
+    head: Head | Callable[[], Head]
+    """The head, or for the many pages whose head follows from their variables alone (an
+    event's, a law's, an actor's), a function that makes it: only pages that are rendered
+    pay for it (the Markdown words and the JSON-LD of 10,000 events)."""
     variables: dict[str, Any]
     """What the template presents, besides the common variables."""
     og_type: str = "website"
-    jsonld: dict[str, Any] | None = None
+
+    def resolved_head(self) -> Head:
+        return self.head() if callable(self.head) else self.head
 
 
 def all_pages(site: SiteContext, siteurl: str, sitename: str) -> Iterator[PageSpec]:
     """Every HTML page of the explainer, except the content/pages handled by Pelican."""
     data = site.dataset
-    yield PageSpec(urls.HOME, "home.html", sitename, SITE_DESCRIPTION, {},
-                   jsonld=seo.website_jsonld(siteurl, sitename, SITE_DESCRIPTION))
+    yield PageSpec(urls.HOME, "home.html", sitename,
+                   Head(SITE_DESCRIPTION, seo.website_jsonld(siteurl, sitename, SITE_DESCRIPTION)), {})
     yield PageSpec(urls.TIMELINE, "timeline.html", "Timeline",
-                   f"All {len(data.events)} events, by year, country and kind.", {"listing": None})
+                   Head(f"All {len(data.events)} events, by year, country and kind."), {"listing": None})
     for listing in site.timeline_pages:
         yield PageSpec(listing.path, "timeline.html", listing.title,
-                       f"{listing.count} events in {listing.title.removeprefix('Timeline: ')}.",
+                       Head(f"{listing.count} events in {listing.title.removeprefix('Timeline: ')}."),
                        {"listing": listing})
     for code, listings in site.country_timelines.items():
         for listing in listings:
-            yield PageSpec(listing.path, "timeline.html", listing.title, listing.intro,
+            yield PageSpec(listing.path, "timeline.html", listing.title, Head(listing.intro),
                            {"listing": listing, "filter_country": data.countries[code]})
     for kind, listings in site.kind_timelines.items():
         for listing in listings:
-            yield PageSpec(listing.path, "timeline.html", listing.title, listing.intro,
+            yield PageSpec(listing.path, "timeline.html", listing.title, Head(listing.intro),
                            {"listing": listing, "filter_kind": kind})
     for event in data.events:
-        yield PageSpec(urls.event(event), "event.html", event.title.en, plain_text(event.summary.en),
-                       {"event": event}, og_type="article",
-                       jsonld=seo.event_jsonld(event, siteurl))
+        yield PageSpec(urls.event(event), "event.html", event.title.en, partial(_event_head, event, siteurl),
+                       {"event": event}, og_type="article")
     for code, country in data.countries.items():
         status = site.status_of[code]
         described = site.country_blurbs.get(code) or f"TikTok in {country.name.en}: " + (
             f"{status.status.label.lower()} since {status.since.display()}." if status.status and status.since
             else "no status recorded."
         )
-        yield PageSpec(urls.country(country), "country.html", country.name.en, described,
+        yield PageSpec(urls.country(country), "country.html", country.name.en, Head(described),
                        {"country": country, "status": status, "listing": site.country_timelines[code][0]})
-    yield PageSpec(urls.LAWS, "laws.html", "Laws", f"A glossary of the {len(data.laws)} laws named in the events.", {})
+    yield PageSpec(urls.LAWS, "laws.html", "Laws", Head(f"A glossary of the {len(data.laws)} laws named in the events."), {})
     for law in data.laws.values():
-        yield PageSpec(urls.law(law), "law.html", law.short_name.en, plain_text(law.summary.en),
-                       {"law": law}, jsonld=seo.law_jsonld(law, siteurl))
+        yield PageSpec(urls.law(law), "law.html", law.short_name.en, partial(_law_head, law, siteurl), {"law": law})
     yield PageSpec(urls.ACTORS, "actors.html", "People and institutions",
-                   f"The {len(data.actors)} people and institutions that acted or spoke.", {})
+                   Head(f"The {len(data.actors)} people and institutions that acted or spoke."), {})
     for actor in data.actors.values():
-        yield PageSpec(urls.actor(actor), "actor.html", actor.name.en, f"{actor.name.en}: {actor.role.en}.",
-                       {"actor": actor}, jsonld=seo.actor_jsonld(actor, siteurl))
+        yield PageSpec(urls.actor(actor), "actor.html", actor.name.en, partial(_actor_head, actor, siteurl),
+                       {"actor": actor})
     for page in site.source_pages:
         title = "Sources" if page.number == 1 else f"Sources (page {page.number})"
         yield PageSpec(page.path, "sources.html", title,
-                       f"Bibliography: the {len(data.sources)} sources cited, with the events citing each.",
+                       Head(f"Bibliography: the {len(data.sources)} sources cited, with the events citing each."),
                        {"source_page": page})
-    yield PageSpec(urls.NOT_FOUND, "404.html", "Page not found", "This address does not exist on the site.",
+    yield PageSpec(urls.NOT_FOUND, "404.html", "Page not found", Head("This address does not exist on the site."),
                    {"noindex": True})
+
+
+# Heads made from a page's variables (the event, law or actor) and the settings alone, which
+# is what lets a fingerprint leave them out: keep it that way.
+def _event_head(event: Event, siteurl: str) -> Head:
+    return Head(plain_text(event.summary.en), seo.event_jsonld(event, siteurl))
+
+
+def _law_head(law: Law, siteurl: str) -> Head:
+    return Head(plain_text(law.summary.en), seo.law_jsonld(law, siteurl))
+
+
+def _actor_head(actor: Actor, siteurl: str) -> Head:
+    return Head(f"{actor.name.en}: {actor.role.en}.", seo.actor_jsonld(actor, siteurl))
