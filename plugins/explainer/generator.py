@@ -42,8 +42,12 @@ def load_events(settings: dict[str, Any]) -> Dataset:
     # `events.yaml:12:5: ...` as in the validator, not a long absolute path.
     if path.is_absolute() and path.is_relative_to(Path.cwd()):
         path = path.relative_to(Path.cwd())
+    cache_dir = settings.get("EXPLAINER_CACHE_DIR")
     try:
-        return load_dataset(path)
+        # With a cache folder, the entries read by the last successful load are kept there, so a
+        # rebuild reads only the entries that changed.
+        return load_dataset(path, cache_dir=None if cache_dir is None else Path(cache_dir),
+                            jobs=settings.get("EXPLAINER_JOBS"))
     except EventsFileError as error:
         # Print the problems plainly (one per line, editor-clickable) before Pelican logs
         # the exception; the exception makes `pelican` exit non-zero with no site written.
@@ -193,8 +197,12 @@ class ExplainerGenerator(Generator):
 
     def _write_data(self) -> None:
         events = self.dataset.events
-        self._write(urls.DATA_JSON, lambda: data_export.events_json(self.dataset), (events,))
-        self._write(urls.DATA_CSV, lambda: data_export.events_csv(self.dataset), (events,))
+        assert self._files is not None
+        files = self._files
+        self._write(urls.DATA_JSON, lambda: data_export.events_json(events, files.cached("json", data_export.event_json)),
+                    (events,))
+        self._write(urls.DATA_CSV, lambda: data_export.events_csv(events, files.cached("csv", data_export.event_csv)),
+                    (events,))
         self._write(urls.DATA_SCHEMA, data_export.schema_text, ())
         events_file = self.settings.get("EXPLAINER_EVENTS")
         if events_file and Path(events_file).is_file():

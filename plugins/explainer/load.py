@@ -1,30 +1,47 @@
 """Load events.yaml into the typed model: the one entry point the rest of the program uses.
 
-    dataset = load_dataset(Path("events.yaml"))
+    dataset = load_dataset(Path("events.yaml"), cache_dir=Path(".cache"))
 
 Any defect raises `EventsFileError`, whose `.problems` lists every problem found, each as
 `events.yaml:LINE:COL: message`. Nothing else escapes: not a YAML error, not a KeyError.
+
+Two ways to the same Dataset:
+- the fast way, for a file laid out plainly (see `entries`): each entry is composed and read
+  on its own, in forked workers when there are many, and kept in the cache folder between
+  builds, so a rebuild after editing one event reads that one event and assembles the rest
+  from the cache. It stops at the first doubt: any problem, any unexpected shape;
+- the whole way: the whole file composed and validated at once. It alone reports problems,
+  so an editor always gets the same messages, cache or not.
 """
 from __future__ import annotations
 
 import gc
 import os
+import pickle
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
+from . import entries as entries_mod
+from .entry_cache import EntryCache
+from .fields import COLLECTIONS
 from .model import Dataset
-from .parallel import run_in_child
+from .parallel import run_in_child, run_shares, worker_count
 from .problems import EventsFileError, Problem
-from .validate import validate
-from .yamlsource import compose, decode, read_file
+from .validate import Defect, Entry, EntryReader, build, validate
+from .yamlsource import bracket_profile, bracket_step, compose, decode, read_file, text_is_clean
 
 __all__ = ["EventsFileError", "Problem", "load_dataset", "load_dataset_from_bytes", "load_dataset_from_text"]
 
 
-def load_dataset(path: Path, display_name: str | None = None) -> Dataset:
-    """Read and validate the file at `path`; messages name it `display_name` (default: the path as given)."""
+def load_dataset(path: Path, display_name: str | None = None, *, cache_dir: Path | None = None,
+                 jobs: int | None = None) -> Dataset:
+    """Read and validate the file at `path`; messages name it `display_name` (default: the path as given).
+
+    With `cache_dir`, what the load learnt is kept there for the next one (files `entries-*`);
+    `jobs` is how many processes may read entries (default: the usable cores).
+    """
     name = str(path) if display_name is None else display_name
-    return _from_text(read_file(Path(path), name), name)
+    return _from_text(read_file(Path(path), name), name, cache_dir, jobs)
 
 
 def load_dataset_from_bytes(data: bytes, display_name: str = "events.yaml") -> Dataset:
@@ -37,24 +54,139 @@ def load_dataset_from_text(text: str, display_name: str = "events.yaml") -> Data
     return _from_text(text, display_name)
 
 
+def _from_text(text: str, display_name: str, cache_dir: Path | None = None, jobs: int | None = None) -> Dataset:
+    dataset = _paused_gc(_fast, text, cache_dir, jobs)
+    return dataset if dataset is not None else _whole(text, display_name)
+
+
+def _paused_gc(function: Any, *args: Any) -> Any:
+    # Composing and validating allocate hundreds of thousands of small objects and free none of
+    # them until the end; the cyclic garbage collector would rescan the growing heap again and
+    # again (4x slower on 10,000 events). Nothing here creates garbage cycles, so pause it.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return function(*args)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# -- the fast way -------------------------------------------------------------------------------
+PARALLEL_ABOVE = 200_000
+"""Entries to read totalling more characters than this (about 200 events) go to forked workers."""
+
+Record = tuple[str | None, int, dict, tuple[int, int, int, int]]
+"""What the cache keeps per entry: (key, line of the entry in its own text, 0-based, light
+values, `yamlsource.bracket_profile` of its text)."""
+
+
+def _fast(text: str, cache_dir: Path | None, jobs: int | None) -> Dataset | None:
+    """The Dataset, or None when the whole way must decide (a problem, or a layout not understood)."""
+    pieces = entries_mod.split(text)
+    if pieces is None:
+        return None
+    cache = EntryCache(cache_dir)
+    known = cache.read()
+    records: dict[str, bytes] = {}
+    missing = []
+    for piece in pieces:
+        if piece.collection is not None and piece.digest not in records:
+            blob = known.get(piece.digest)
+            if blob is None:
+                missing.append(piece)
+            else:
+                records[piece.digest] = blob
+    read = _read_missing(text, missing, jobs)
+    if read is None:
+        return None
+    records.update(read)
+    collected: dict[str, list[Entry]] = {c.name: [] for c in COLLECTIONS}
+    depth: int | None = 0
+    for piece in pieces:
+        if piece.collection is None:  # top-level lines and comments: checked as compose would
+            between = text[piece.start:piece.end]
+            if not text_is_clean(between):
+                return None
+            profile = bracket_profile(between)
+        else:
+            try:
+                key, line, values, profile = pickle.loads(records[piece.digest])
+            except Exception:  # noqa: BLE001 - a damaged record: read the file instead
+                return None
+            collected[piece.collection].append((key, piece.line + line, values, piece.digest))
+        depth = bracket_step(depth, profile)
+        if depth is None:
+            return None
+    try:
+        dataset = build(collected)
+    except (Defect, KeyError):  # a repeated key or id, or a reference to an undefined key
+        return None
+    cache.write(records)
+    return dataset
+
+
+def _read_missing(text: str, missing: list[entries_mod.Piece], jobs: int | None) -> dict[str, bytes] | None:
+    """Digest -> record of each entry in `missing`; None as soon as one is not clean."""
+    size = sum(piece.end - piece.start for piece in missing)
+    parts = worker_count(jobs) if size > PARALLEL_ABOVE else 1
+    if parts == 1:
+        return _read_entries(text, missing)
+    # Contiguous shares of about equal text, so each worker's records come back in file order.
+    shares: list[list[entries_mod.Piece]] = [[] for _ in range(parts)]
+    done = 0
+    for piece in missing:
+        shares[min(parts - 1, done * parts // size)].append(piece)
+        done += piece.end - piece.start
+    results = run_shares(shares, lambda share: _read_entries(text, share))
+    read: dict[str, bytes] = {}
+    for result in results:
+        if result is None:
+            return None
+        read.update(result)
+    return read
+
+
+def _read_entries(text: str, pieces: Sequence[entries_mod.Piece]) -> dict[str, bytes] | None:
+    """Compose and read each entry on its own (see `entries` for why that equals reading it in
+    the whole file). Each entry's nodes are dropped as soon as it is read, so the YAML heap
+    never holds more than one entry; that is why no child process is needed for memory here,
+    unlike the whole way."""
+    reader = EntryReader()
+    read = {}
+    for piece in pieces:
+        body = text[piece.start:piece.end]
+        try:
+            # Line numbers are those of this small document (the entry starts on line 2); the
+            # record keeps the entry's line relative to its text, which the assembly moves to
+            # where the entry sits now. Messages never come from here, so they need no lines.
+            key, line, values = reader.read(compose(f"{piece.collection}:\n{body}", ""), piece.collection)
+        except (EventsFileError, Defect):
+            return None
+        record: Record = (key, line - 2, values, bracket_profile(body))
+        read[piece.digest] = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+    return read
+
+
+# -- the whole way ------------------------------------------------------------------------------
 ISOLATE_ABOVE = 1_000_000
 """Texts longer than this (characters; about 1,000 events) are loaded in a forked child."""
 
 
-def _from_text(text: str, display_name: str) -> Dataset:
+def _whole(text: str, display_name: str) -> Dataset:
     """Load large files in a child process, small ones here.
 
-    Composing leaves a heap of YAML nodes and marks about 14 times the size of the file
-    (~140 MB at 10,000 events) that the allocator keeps, fragmented, for the rest of the
-    build even after the nodes are freed; the Dataset itself is a tenth of that. A child
+    Composing the whole file leaves a heap of YAML nodes and marks about 14 times the size of
+    the file (~140 MB at 10,000 events) that the allocator keeps, fragmented, for the rest of
+    the build even after the nodes are freed; the Dataset itself is a tenth of that. A child
     composes and validates, sends the Dataset back pickled and takes its heap with it.
     """
     if len(text) <= ISOLATE_ABOVE or not hasattr(os, "fork"):
-        return _load(text, display_name)
+        return _paused_gc(_load, text, display_name)
 
     def task() -> tuple[bool, Any]:
         try:
-            return True, _load(text, display_name)
+            return True, _paused_gc(_load, text, display_name)
         except EventsFileError as error:  # problems travel as data, raised again here
             return False, error.problems
 
@@ -65,13 +197,4 @@ def _from_text(text: str, display_name: str) -> Dataset:
 
 
 def _load(text: str, display_name: str) -> Dataset:
-    # Composing and validating allocate hundreds of thousands of small objects and free none of
-    # them until the end; the cyclic garbage collector would rescan the growing heap again and
-    # again (4x slower on 10,000 events). Nothing here creates garbage cycles, so pause it.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return validate(compose(text, display_name), display_name)
-    finally:
-        if enabled:
-            gc.enable()
+    return validate(compose(text, display_name), display_name)

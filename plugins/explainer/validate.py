@@ -13,8 +13,10 @@ of the record for a missing field.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -120,7 +122,8 @@ class _Validator:
         self.check_references()
         if self.problems:
             raise EventsFileError(self.problems)
-        return _Builder(self.entries).build()
+        return build({name: [(raw.key, raw.line, light_values(raw), "") for raw in raws]
+                      for name, raws in self.entries.items()})
 
     def mapping_fields(self, node: MappingNode, allowed: tuple[str, ...], where: str,
                        near_misses: set[str] | None = None) -> dict[str, Node]:
@@ -466,35 +469,44 @@ class _Validator:
             self.suggestions[cache_key] = _suggest(value, self.keys[target], list_all=False)
         return self.suggestions[cache_key]
 
+    def defined(self, collection: str, key: str) -> bool:
+        """Whether `key` is defined in `collection`; rules about a reference apply only to defined ones
+        (an undefined one is reported once, by `check_ref`)."""
+        return key in self.keys[collection]
+
     def check_events(self) -> None:
-        ids: dict[str, int] = {}
+        ids: dict[str, _Raw] = {}
         for raw in self.entries["events"]:
-            values = raw.values
-            event_id = values.get("id")
+            event_id = raw.values.get("id")
             if isinstance(event_id, str):
-                id_node = raw_value_node(raw.node, "id")
                 if event_id in ids:
-                    self.report(id_node, f"duplicate event id {_q(event_id)}: it is already used on line "
-                                         f"{ids[event_id]}; every event needs its own id")
+                    first = raw_value_node(ids[event_id].node, "id").start_mark.line + 1
+                    self.report(raw_value_node(raw.node, "id"), f"duplicate event id {_q(event_id)}: it is already "
+                                                                f"used on line {first}; every event needs its own id")
                 else:
-                    ids[event_id] = id_node.start_mark.line + 1
-            start, end = values.get("date"), values.get("end_date")
-            if isinstance(start, PartialDate) and isinstance(end, PartialDate) and end.last_day() < start.first_day():
-                self.report(raw_value_node(raw.node, "end_date"),
-                            f"end_date {end.iso} is before date {start.iso}: the end cannot come before the start")
-            listed = {name: {ref.value for ref in values.get(name, ())}  # type: ignore[attr-defined]
-                      for name in ("countries", "actors", "sources")}
-            for ref, _status in values.get("tiktok_status", ()):  # type: ignore[attr-defined]
-                if ref.value in self.keys["countries"] and "countries" in values and ref.value not in listed["countries"]:
-                    self.report(ref.node, f"tiktok_status is given for {_q(ref.value)}, which is not in this event's "
-                                          f"countries: add {_q(ref.value)} to countries, or remove it here")
-            for quote in values.get("quotes", ()):  # type: ignore[attr-defined]
-                for name, collection in (("by", "actors"), ("source", "sources")):
-                    ref = quote.values.get(name)
-                    if (isinstance(ref, _Ref) and ref.value in self.keys[collection] and collection in values
-                            and ref.value not in listed[collection]):
-                        self.report(ref.node, f"the quote's {name} {_q(ref.value)} is not in this event's {collection}: "
-                                              f"add {_q(ref.value)} to {collection} as well")
+                    ids[event_id] = raw
+            self.check_event(raw)
+
+    def check_event(self, raw: _Raw) -> None:
+        """The rules that tie one event's fields together."""
+        values = raw.values
+        start, end = values.get("date"), values.get("end_date")
+        if isinstance(start, PartialDate) and isinstance(end, PartialDate) and end.last_day() < start.first_day():
+            self.report(raw_value_node(raw.node, "end_date"),
+                        f"end_date {end.iso} is before date {start.iso}: the end cannot come before the start")
+        listed = {name: {ref.value for ref in values.get(name, ())}  # type: ignore[attr-defined]
+                  for name in ("countries", "actors", "sources")}
+        for ref, _status in values.get("tiktok_status", ()):  # type: ignore[attr-defined]
+            if self.defined("countries", ref.value) and "countries" in values and ref.value not in listed["countries"]:
+                self.report(ref.node, f"tiktok_status is given for {_q(ref.value)}, which is not in this event's "
+                                      f"countries: add {_q(ref.value)} to countries, or remove it here")
+        for quote in values.get("quotes", ()):  # type: ignore[attr-defined]
+            for name, collection in (("by", "actors"), ("source", "sources")):
+                ref = quote.values.get(name)
+                if (isinstance(ref, _Ref) and self.defined(collection, ref.value) and collection in values
+                        and ref.value not in listed[collection]):
+                    self.report(ref.node, f"the quote's {name} {_q(ref.value)} is not in this event's {collection}: "
+                                          f"add {_q(ref.value)} to {collection} as well")
 
 
 def raw_value_node(node: MappingNode, name: str) -> Node:
@@ -505,79 +517,190 @@ def raw_value_node(node: MappingNode, name: str) -> Node:
     raise KeyError(name)  # pragma: no cover - only called for fields pass 1 read
 
 
-class _Builder:
-    """Pass 3: frozen model objects from records known to be valid."""
+# -- the light form of an entry ---------------------------------------------------------------
+# What pass 1 read from one entry, in builtins only (str, int, float, None, tuples), with
+# references as the keys written: cheap to pickle, so it can travel from a forked worker and be
+# kept between builds (see `load`); `build` turns it into model objects. A record's light values
+# are a tuple with one item per field, in the order of the model class's fields (so `build` can
+# pass them on as they are); None for a field not written. Per field kind:
+#   TEXT, MARKDOWN -> Text.values        DATE -> (year, month, day)      CHOICE -> the value
+#   REF -> the key     REFS -> tuple of keys     RECORDS -> tuple of light values of each item
+#   STATUS_MAP -> tuple of (country code, status value)      the rest -> the str, int or float
+Values = tuple[object, ...]
+"""Light values of one record."""
+Entry = tuple[str | None, int, Values, str]
+"""One entry ready to build: (key, or None for an event; line; light values; digest or "")."""
 
-    def __init__(self, entries: dict[str, list[_Raw]]) -> None:
+_MODELS: dict[str, type] = {"source": model.Source, "country": model.Country, "law": model.Law,
+                            "actor": model.Actor, "event": model.Event, "figure": model.Figure,
+                            "quote": model.Quote}
+_ORDER: dict[str, tuple[Field, ...]] = {}
+"""Record type -> its fields in the order of the model class's fields."""
+for _name, _class in _MODELS.items():
+    _specs = {f.name: f for f in RECORDS[_name].fields}
+    _ORDER[_name] = tuple(_specs[f.name] for f in dataclasses.fields(_class) if f.name in _specs)
+    # The model is (key,) fields (line, digest), so light values can be passed on by position.
+    assert [f.name for f in dataclasses.fields(_class) if f.name in _specs] == [f.name for f in _ORDER[_name]]
+    assert {f.name for f in dataclasses.fields(_class)} - set(_specs) <= {"slug", "code", "line", "digest"}
+    assert set(_specs) <= {f.name for f in dataclasses.fields(_class)}
+
+
+def light_values(raw: _Raw) -> Values:
+    values = raw.values
+    return tuple(None if (value := values.get(spec.name)) is None else _lighten(spec, value)
+                 for spec in _ORDER[raw.record.name])
+
+
+def _lighten(spec: Field, value: object) -> object:
+    kind = spec.kind
+    if kind is Kind.TEXT or kind is Kind.MARKDOWN:
+        return value.values  # type: ignore[attr-defined]
+    if kind is Kind.DATE:
+        return (value.year, value.month, value.day)  # type: ignore[attr-defined]
+    if kind is Kind.CHOICE or kind is Kind.REF:
+        return value.value  # type: ignore[attr-defined]
+    if kind is Kind.REFS:
+        return tuple(ref.value for ref in value)  # type: ignore[attr-defined]
+    if kind is Kind.RECORDS:
+        return tuple(light_values(item) for item in value)  # type: ignore[attr-defined]
+    if kind is Kind.STATUS_MAP:
+        return tuple((ref.value, status.value) for ref, status in value)  # type: ignore[attr-defined]
+    return value
+
+
+class Defect(Exception):
+    """The fast path met something it cannot vouch for (a problem, or a shape it does not expect):
+    the caller loads the whole file the ordinary way, which reports every problem exactly."""
+
+
+class _Strict(_Validator):
+    """Pass 1 for entries composed one at a time: stops at the first problem (raising Defect)
+    instead of describing it, since the ordinary load will describe every problem anyway.
+
+    References are taken as defined: the rules about them in `check_event` then hold exactly
+    when they would in the whole file, provided every reference resolves, which `build`
+    checks (an unknown key raises KeyError there).
+    """
+
+    def report(self, node: Node, message: str) -> object:
+        raise Defect(message)
+
+    def defined(self, collection: str, key: str) -> bool:
+        return True
+
+
+_BY_NAME = {c.name: c for c in COLLECTIONS}
+
+
+class EntryReader:
+    """Pass 1 and the one-event rules for one entry at a time, as the fast load composes them."""
+
+    def __init__(self) -> None:
+        self.validator = _Strict("")
+
+    def read(self, root: Node, collection_name: str) -> tuple[str | None, int, Values]:
+        """(key, line, light values) of the single entry of a document `{collection: {key: ...}}`
+        or `{collection: [item]}`; raises Defect for a problem or any other shape."""
+        collection = _BY_NAME[collection_name]
+        if not (isinstance(root, MappingNode) and len(root.value) == 1):
+            raise Defect("not one collection")
+        key_node, node = root.value[0]
+        if not (isinstance(key_node, ScalarNode) and key_node.value == collection_name):
+            raise Defect("not the expected collection")
+        validator = self.validator
+        if collection.key is None:
+            if not (isinstance(node, SequenceNode) and len(node.value) == 1):
+                raise Defect("not one list item")
+            validator.read_list_collection(collection, node)
+        else:
+            if not (isinstance(node, MappingNode) and len(node.value) == 1):
+                raise Defect("not one keyed entry")
+            validator.read_keyed_collection(collection, node)
+        raw = validator.entries[collection_name].pop()  # the one entry; the list stays empty
+        if collection.key is None:
+            validator.check_event(raw)
+        return raw.key, raw.line, light_values(raw)
+
+
+def build(entries: dict[str, list[Entry]]) -> model.Dataset:
+    """Pass 3: the model objects, references resolved, events in date order.
+
+    Raises Defect for a repeated key or event id, and KeyError for a reference to an
+    undefined key: neither survives pass 2, so only the fast path, which skips it, meets them.
+    """
+    return _Builder(entries).build()
+
+
+class _Builder:
+    """Frozen model objects from light values."""
+
+    def __init__(self, entries: dict[str, list[Entry]]) -> None:
         self.entries = entries
+        self.tables: dict[str, dict[str, object]] = {name: {} for name in _SINGULAR}
+        # Record type -> (converter or None, the model's default) per field, in model order.
+        self.plans = {name: tuple((self.converter(spec), _default(_MODELS[name], spec.name)) for spec in order)
+                      for name, order in _ORDER.items()}
+
+    def converter(self, spec: Field):  # type: ignore[no-untyped-def]
+        """A function from the light value of `spec` to the model's value (None: the same)."""
+        kind = spec.kind
+        if kind is Kind.TEXT or kind is Kind.MARKDOWN:
+            return Text
+        if kind is Kind.DATE:
+            return lambda value: PartialDate(*value)
+        if kind is Kind.CHOICE:
+            return _members(spec.vocab).__getitem__  # type: ignore[arg-type]
+        if kind is Kind.REF:
+            return self.tables[spec.target].__getitem__  # type: ignore[index]
+        if kind is Kind.REFS:
+            get = self.tables[spec.target].__getitem__  # type: ignore[index]
+            return lambda keys: tuple(map(get, keys))
+        if kind is Kind.RECORDS:
+            cls, name = _MODELS[spec.record], spec.record  # type: ignore[index]
+            return lambda items: tuple(cls(*self.values(name, item)) for item in items)
+        if kind is Kind.STATUS_MAP:
+            countries, statuses = self.tables["countries"].__getitem__, _members(spec.vocab)  # type: ignore[arg-type]
+            return lambda pairs: tuple(model.StatusChange(country=countries(code), status=statuses[status])
+                                       for code, status in pairs)
+        return None
+
+    def values(self, record: str, light: Values) -> list[object]:
+        """The model's values, in its order, from a record's light values."""
+        return [default if value is None else value if convert is None else convert(value)
+                for (convert, default), value in zip(self.plans[record], light)]
 
     def build(self) -> model.Dataset:
-        sources = {raw.key: self.source(raw) for raw in self.entries["sources"]}
-        self.sources = sources
-        countries = {raw.key: self.country(raw) for raw in self.entries["countries"]}
-        self.countries = countries
-        laws = {raw.key: self.law(raw) for raw in self.entries["laws"]}
-        self.laws = laws
-        actors = {raw.key: self.actor(raw) for raw in self.entries["actors"]}
-        self.actors = actors
-        events = [self.event(raw) for raw in self.entries["events"]]
-        events.sort(key=lambda event: (event.date.sort_key, event.id))
-        return model.Dataset(countries=countries, laws=laws, actors=actors,  # type: ignore[arg-type]
-                             sources=sources, events=tuple(events))  # type: ignore[arg-type]
+        # In dependency order: figures cite sources; laws and actors name countries and sources.
+        for collection in ("sources", "countries", "laws", "actors"):
+            record, entries, table = _BY_NAME[collection].record, self.entries[collection], self.tables[collection]
+            cls = _MODELS[record]
+            for key, line, light, digest in entries:
+                table[key] = cls(key, *self.values(record, light), line, digest)  # type: ignore[index]
+            if len(table) != len(entries):
+                raise Defect(f"a key is repeated in {collection}")
+        values = self.values
+        events = [model.Event(*values("event", light), line, digest)  # type: ignore[arg-type]
+                  for _key, line, light, digest in self.entries["events"]]
+        if len({event.id for event in events}) != len(events):
+            raise Defect("an event id is repeated")
+        events.sort(key=_EVENT_ORDER)
+        tables = self.tables
+        return model.Dataset(countries=tables["countries"], laws=tables["laws"], actors=tables["actors"],  # type: ignore[arg-type]
+                             sources=tables["sources"], events=tuple(events))  # type: ignore[arg-type]
 
-    def refs(self, raw: _Raw, name: str, table: dict) -> tuple:
-        return tuple(table[ref.value] for ref in raw.values.get(name, ()))  # type: ignore[attr-defined]
 
-    def ref(self, raw: _Raw, name: str, table: dict) -> object:
-        ref = raw.values.get(name)
-        return None if ref is None else table[ref.value]  # type: ignore[attr-defined]
+_EVENT_ORDER = operator.attrgetter("date.sort_key", "id")
+"""Events are listed by date, then id."""
 
-    def source(self, raw: _Raw) -> model.Source:
-        v = raw.values
-        return model.Source(slug=raw.key, title=v["title"], publisher=v["publisher"], url=v["url"],  # type: ignore[arg-type]
-                            author=v.get("author"), published=v.get("published"),  # type: ignore[arg-type]
-                            date_note=v.get("date_note"), line=raw.line)  # type: ignore[arg-type]
 
-    def country(self, raw: _Raw) -> model.Country:
-        figures = tuple(
-            model.Figure(label=f.values["label"], value=f.values["value"], date=f.values["date"],  # type: ignore[arg-type]
-                         sources=self.refs(f, "sources", self.sources), unit=f.values.get("unit"))  # type: ignore[arg-type]
-            for f in raw.values.get("figures", ())  # type: ignore[attr-defined]
-        )
-        return model.Country(code=raw.key, name=raw.values["name"], figures=figures, line=raw.line)  # type: ignore[arg-type]
-
-    def law(self, raw: _Raw) -> model.Law:
-        v = raw.values
-        return model.Law(
-            slug=raw.key, official_name=v["official_name"], short_name=v["short_name"],  # type: ignore[arg-type]
-            country=self.ref(raw, "country", self.countries), summary=v["summary"], status=v["status"],  # type: ignore[arg-type]
-            sources=self.refs(raw, "sources", self.sources), passed=v.get("passed"), signed=v.get("signed"),  # type: ignore[arg-type]
-            in_force=v.get("in_force"), date_note=v.get("date_note"), date_dispute=v.get("date_dispute"),  # type: ignore[arg-type]
-            line=raw.line,
-        )
-
-    def actor(self, raw: _Raw) -> model.Actor:
-        v = raw.values
-        return model.Actor(slug=raw.key, name=v["name"], kind=v["kind"], role=v["role"],  # type: ignore[arg-type]
-                           country=self.ref(raw, "country", self.countries),  # type: ignore[arg-type]
-                           sources=self.refs(raw, "sources", self.sources), line=raw.line)
-
-    def event(self, raw: _Raw) -> model.Event:
-        v = raw.values
-        quotes = tuple(
-            model.Quote(text=q.values["text"], by=self.actors[q.values["by"].value],  # type: ignore[arg-type, attr-defined]
-                        source=self.sources[q.values["source"].value])  # type: ignore[attr-defined]
-            for q in v.get("quotes", ())  # type: ignore[attr-defined]
-        )
-        status = tuple(model.StatusChange(country=self.countries[ref.value], status=value)  # type: ignore[arg-type]
-                       for ref, value in v.get("tiktok_status", ()))  # type: ignore[attr-defined]
-        return model.Event(
-            id=v["id"], date=v["date"], title=v["title"], summary=v["summary"], kind=v["kind"],  # type: ignore[arg-type]
-            countries=self.refs(raw, "countries", self.countries), sources=self.refs(raw, "sources", self.sources),
-            end_date=v.get("end_date"), date_note=v.get("date_note"), date_dispute=v.get("date_dispute"),  # type: ignore[arg-type]
-            laws=self.refs(raw, "laws", self.laws), actors=self.refs(raw, "actors", self.actors),
-            quotes=quotes, tiktok_status=status, line=raw.line,
-        )
+def _default(cls: type, name: str) -> object:
+    """The default of a model field (what a field not written in the file becomes)."""
+    for f in dataclasses.fields(cls):
+        if f.name == name:
+            if f.default_factory is not dataclasses.MISSING:
+                return f.default_factory()
+            return None if f.default is dataclasses.MISSING else f.default
+    raise KeyError(name)  # pragma: no cover - _ORDER only holds model fields
 
 
 # -- helpers -------------------------------------------------------------------------------

@@ -120,6 +120,46 @@ def compose(text: str, display_name: str) -> Node:
     return root
 
 
+def text_is_clean(text: str) -> bool:
+    """Whether `compose` would let `text` through its checks of characters and nesting (the
+    ones made on the text, before parsing). For the text between entries, which the loader's
+    fast path never composes (see `entries`)."""
+    return not _check_characters(text, "") and _check_depth(text, "") is None
+
+
+BracketProfile = tuple[int, int, int, int]
+"""How a piece of text moves the count of open brackets that `_check_depth` keeps."""
+
+
+def bracket_profile(text: str) -> BracketProfile:
+    """(net change, count at the end, highest prefix sum, highest count), counting from 0.
+
+    `_check_depth` counts `[`/`{` up and `]`/`}` down but never below 0. Started at `d`
+    instead of 0, that count is max(d + prefix sum, count from 0) at every point (the floor at
+    0 only matters until the sum climbs above -d), so these four numbers say what a piece does
+    to any count it starts with: see `bracket_step`.
+    """
+    net = depth = top = peak = 0
+    for match in _BRACKET.finditer(text):
+        if match.group() in "[{":
+            net += 1
+            depth += 1
+            top = max(top, net)
+            peak = max(peak, depth)
+        else:
+            net -= 1
+            depth = max(depth - 1, 0)
+    return net, depth, top, peak
+
+
+def bracket_step(depth: int, profile: BracketProfile) -> int | None:
+    """The count after a piece that starts at `depth`; None if it exceeds MAX_FLOW_DEPTH inside."""
+    net, end, top, peak = profile
+    if max(depth + top, peak) > MAX_FLOW_DEPTH:
+        return None
+    return max(depth + net, end)
+
+
 def _check_characters(text: str, display_name: str) -> list[Problem]:
     """Tabs in indentation and invisible control characters, each at its own line and column."""
     problems = []
@@ -292,4 +332,4 @@ def _at(node: Node, display_name: str, message: str) -> Problem:
     return Problem(display_name, node.start_mark.line + 1, node.start_mark.column + 1, message)
 
 
-__all__ = ["EMPTY_FILE", "MAX_BYTES", "compose", "decode", "read_file", "MappingNode", "ScalarNode", "SequenceNode", "Node"]
+__all__ = ["EMPTY_FILE", "MAX_BYTES", "bracket_profile", "bracket_step", "compose", "decode", "read_file", "text_is_clean", "MappingNode", "ScalarNode", "SequenceNode", "Node"]

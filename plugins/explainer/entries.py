@@ -1,0 +1,150 @@
+"""Split the text of events.yaml into its entries without parsing it, so each can be read alone.
+
+    pieces = split(text)   # None: the layout is not the plain one this module understands
+
+A plain events.yaml is a few top-level lines `countries:`, `laws:`, `actors:`, `sources:`,
+`events:` at column 0, each followed by its entries: in a keyed collection one line
+`  KEY:` per entry at the collection's indentation, in `events:` one line `  - ` per event
+(at any indentation, 0 included). An entry's text runs from its first line to the next such
+line or top-level line, blank and comment lines after it included. The loader composes
+each entry on its own (see `load`), so an edit re-reads one entry, not ten thousand.
+
+Composing an entry alone gives the same nodes as composing the whole file, with lines moved,
+because of what is refused here and checked there:
+- every non-blank, non-comment line at the indentation of the entries or less is an entry's
+  first line or a top-level line; a line indented less than the entries (but not at column 0),
+  a column-0 line that is neither, document markers (`---`, `...`, `%` directives), a
+  top-level key with a value on its line, a repeated or unknown top-level key, a byte-order
+  mark or a carriage return: any of these and `split` returns None (the whole file is read);
+- so each boundary line ends, in the real file, every block collection, block scalar and
+  plain scalar of the entry before it: they end at the first line indented no more than
+  their parent, and the boundary is indented no more than the collection that holds the entry
+  (the trailing blank lines a `|+` scalar keeps are inside the entry's text as well);
+- what a boundary line cannot end is a quoted scalar or a [flow] collection: if one of those
+  crosses a boundary, the entry before it ends inside it, and composing that entry alone
+  fails ("never closed"), so the loader reads the whole file instead;
+- an alias to an anchor in another entry is undefined when the entry is composed alone, so
+  that fails too; tags, tabs, invisible characters and deep prefixes are line by line and are
+  checked in each entry by `yamlsource.compose`, and in the text between entries (top-level
+  lines and comments) by the loader; open brackets are counted across the file by the loader
+  from each piece's `yamlsource.bracket_profile`.
+The loader also checks that each entry composes to exactly one entry of its collection.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .fields import COLLECTIONS
+
+_NAMES = frozenset(c.name for c in COLLECTIONS)
+_REQUIRED = frozenset(c.name for c in COLLECTIONS if c.required)
+_KEYED = frozenset(c.name for c in COLLECTIONS if c.key is not None)
+
+_HEADER = re.compile(r"([a-z_]+):(?:[ ]+#.*|[ ]*)")
+"""A whole top-level line: `events:`, optionally with a comment."""
+_COLUMN_0 = re.compile(r"\n(?=[^ \n#])")
+"""The newline before each line that starts at column 0 and is not a comment."""
+_CONTENT = re.compile(r"^( *)[^ \n#]", re.MULTILINE)
+"""A line that is neither blank nor a comment; group 1 is its indentation."""
+_KEY_LINE = re.compile(r""" +(?:[A-Za-z0-9][A-Za-z0-9_.-]*|"[A-Za-z0-9_.-]+"|'[A-Za-z0-9_.-]+'):(?: |\n|$)""")
+"""The first line of an entry of a keyed collection: a plain or quoted simple key."""
+_ITEM_LINE = re.compile(r" *-(?: |\n|$)")
+"""The first line of an event: a list item."""
+
+
+@dataclass(slots=True)
+class Piece:
+    """A stretch of the file: one entry's text, or the text between entries."""
+
+    start: int
+    """Offset of its first character in the text."""
+    end: int
+    line: int
+    """1-based line of its first line."""
+    collection: str | None
+    """The collection the entry belongs to; None for text between entries (top-level lines,
+    comments before a collection's first entry)."""
+    digest: str = ""
+    """For an entry: a hash of its collection and text."""
+
+
+def split(text: str) -> list[Piece] | None:
+    """The pieces of `text`, in file order; None unless the layout is the plain one."""
+    if not text or text[0] == "\ufeff" or "\r" in text:
+        return None
+    column_0 = [match.end() for match in _COLUMN_0.finditer(text)]
+    if text[0] not in " \n#":
+        column_0.insert(0, 0)
+    headers: list[tuple[str, int, int]] = []  # (name, start of its line, start of the next line)
+    items_0: list[int] = []  # list items at column 0: events at indentation 0
+    for start in column_0:
+        end = text.find("\n", start) + 1 or len(text)
+        header = _HEADER.fullmatch(text, start, end - (text[end - 1] == "\n"))
+        if header:
+            headers.append((header.group(1), start, end))
+        elif _ITEM_LINE.match(text, start):
+            items_0.append(start)
+        else:
+            return None
+    names = [name for name, _, _ in headers]
+    if len(set(names)) != len(names) or not _NAMES.issuperset(names) or not _REQUIRED.issubset(names):
+        return None
+    if _CONTENT.search(text, 0, headers[0][1]):
+        return None  # something other than comments before the first top-level line
+    starts: list[tuple[int, str | None]] = [(0, None)] if headers[0][1] else []
+    for index, (name, start, body) in enumerate(headers):
+        end = headers[index + 1][1] if index + 1 < len(headers) else len(text)
+        entries = _entry_starts(text, name, body, end, items_0)
+        if entries is None:
+            return None
+        starts.append((start, None))
+        starts.extend((entry, name) for entry in entries)
+    return _pieces(text, starts)
+
+
+def _entry_starts(text: str, name: str, body: int, end: int, items_0: list[int]) -> list[int] | None:
+    """Where the entries of collection `name` start, its text running from `body` to `end`."""
+    first = _CONTENT.search(text, body, end)
+    in_body = [start for start in items_0 if body <= start < end]
+    if first is None:
+        return []  # `laws:` with nothing under it
+    indent = len(first.group(1))
+    if indent == 0:  # events at column 0: every column-0 line up to `end` starts one
+        return in_body if name not in _KEYED else None
+    if in_body:
+        return None
+    shallow, starts = _patterns(indent, name in _KEYED)
+    found = [match.end() for match in starts.finditer(text, body - 1, end)]
+    # Every shallow line must start an entry: none indented less, none of another form.
+    if len(shallow.findall(text, body - 1, end)) != len(found):
+        return None
+    return found
+
+
+@cache
+def _patterns(indent: int, keyed: bool) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The newline before each non-blank, non-comment line indented 1 to `indent` spaces; and
+    the newline before each line that starts an entry at `indent` (the match ends where it starts)."""
+    line = _KEY_LINE if keyed else _ITEM_LINE
+    return (re.compile(r"\n {1,%d}(?=[^ \n#])" % indent),
+            re.compile(r"\n(?= {%d}%s)" % (indent, line.pattern.removeprefix(" +").removeprefix(" *"))))
+
+
+def _pieces(text: str, starts: list[tuple[int, str | None]]) -> list[Piece]:
+    pieces = []
+    line = 1
+    previous = 0
+    ends = [start for start, _ in starts[1:]] + [len(text)]
+    for (start, collection), end in zip(starts, ends):
+        line += text.count("\n", previous, start)
+        previous = start
+        if collection is None:
+            pieces.append(Piece(start, end, line, None))
+        else:
+            digest = hashlib.blake2b(f"{collection}\n{text[start:end]}".encode("utf-8", "surrogatepass"),
+                                     digest_size=16).hexdigest()
+            pieces.append(Piece(start, end, line, collection, digest))
+    return pieces

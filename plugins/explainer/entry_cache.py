@@ -1,0 +1,101 @@
+"""What the loader keeps between builds: each entry of events.yaml as pass 1 read it.
+
+One file in the cache folder, `entries-<version>.pickle`, maps an entry's digest (a hash of its
+collection and its exact text, see `entries`) to the pickled record pass 1 made of it when
+it was valid: (key, line within the entry, light values, bracket profile); see `load`.
+The version in the name is a hash of the code that reads entries and of the YAML library, so
+a change to either starts a new cache instead of trusting records another reader made.
+
+The file is written whole and atomically (a temporary file renamed over it), only after a
+load succeeded, and holds only the entries that load used. A file that cannot be read, or
+whose checksum does not match (truncated, corrupted), counts as empty.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+import zlib
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+PREFIX = "entries-"
+_MAGIC = b"explainer-entries\n"
+_READER_MODULES = ("entries", "entry_cache", "load", "validate", "yamlsource", "fields", "model", "text",
+                   "dates", "vocab", "problems", "markdown")
+"""Modules whose code decides what a record holds (markdown: the link rule pass 1 applies)."""
+
+
+@cache
+def version() -> str:
+    """A hash of the code that makes the records, the YAML library and Python."""
+    hasher = hashlib.blake2b(digest_size=8)
+    folder = Path(__file__).parent
+    for name in _READER_MODULES:
+        hasher.update((folder / f"{name}.py").read_bytes())
+    hasher.update(f"{yaml.__version__} {getattr(yaml, '__with_libyaml__', False)} {sys.version}".encode())
+    return hasher.hexdigest()
+
+
+class EntryCache:
+    """The records file in `folder` (no folder: nothing is kept)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = None if folder is None else Path(folder)
+        self.records: dict[str, bytes] = {}
+        """Digest -> pickled record, as read."""
+
+    @property
+    def path(self) -> Path | None:
+        return None if self.folder is None else self.folder / f"{PREFIX}{version()}.pickle"
+
+    def read(self) -> dict[str, bytes]:
+        """The records kept by the last successful load ({} when there are none to trust)."""
+        path = self.path
+        self.records = {}
+        if path is None:
+            return self.records
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return self.records
+        head = len(_MAGIC) + 4
+        if data[:len(_MAGIC)] != _MAGIC or int.from_bytes(data[len(_MAGIC):head], "big") != zlib.crc32(data[head:]):
+            return self.records
+        try:
+            records = pickle.loads(data[head:])
+        except Exception:  # noqa: BLE001 - a file we cannot read is no cache at all
+            return self.records
+        if isinstance(records, dict):
+            self.records = records
+        return self.records
+
+    def write(self, records: dict[str, bytes]) -> None:
+        """Keep exactly `records`; skipped when they are the ones read. Best effort: a cache
+        that cannot be written only makes the next load slower."""
+        if self.folder is None or records.keys() == self.records.keys():
+            return
+        path = self.path
+        assert path is not None
+        payload = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".entries-", dir=self.folder)
+            try:
+                with os.fdopen(handle, "wb") as file:
+                    file.write(_MAGIC + zlib.crc32(payload).to_bytes(4, "big"))
+                    file.write(payload)
+                os.replace(temporary, path)
+            except BaseException:
+                os.unlink(temporary)
+                raise
+            for old in self.folder.glob(f"{PREFIX}*.pickle"):  # records of other code versions
+                if old != path:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            return
+        self.records = records
