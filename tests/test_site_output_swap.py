@@ -42,3 +42,21 @@ def test_metadata_header_is_split_from_the_body() -> None:
         {"title": "About", "slug": "about"}, "# Body\n\ntext\n")
     assert split_metadata("Two words: are prose, not a key\nmore\n") == ({}, "Two words: are prose, not a key\nmore\n")
     assert split_metadata("# Heading first\n") == ({}, "# Heading first\n")
+
+
+def test_publish_with_the_previous_list_removes_only_listed_stale_files(tmp_path: Path) -> None:
+    """With the list of what the last publish produced, OUTPUT_PATH is not walked: stale files
+    (listed, not produced now) go with their emptied folders; unchanged files keep their inode."""
+    output, staging = tmp_path / "output", tmp_path / "staging"
+    write(output, {"events/gone/index.html": "stale", "events/kept/index.html": "kept", "same.txt": "same",
+                   "changed.txt": "old", "hand-made.txt": "not ours", ".git/HEAD": "retained"})
+    write(staging, {"changed.txt": "new", "same.txt": "same", "events/new/index.html": "new"})
+    same_inode = (output / "same.txt").stat().st_ino
+    previous = frozenset({"events/gone/index.html", "events/kept/index.html", "same.txt", "changed.txt"})
+    written, removed = publish(staging, output, keep=frozenset({".git"}),
+                               kept=frozenset({"events/kept/index.html"}), previous=previous)
+    assert contents(output) == {"events/kept/index.html": "kept", "same.txt": "same", "changed.txt": "new",
+                                "events/new/index.html": "new", "hand-made.txt": "not ours", ".git/HEAD": "retained"}
+    assert not (output / "events" / "gone").exists()
+    assert (output / "same.txt").stat().st_ino == same_inode
+    assert (written, removed) == (2, 1)

@@ -8,9 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from typing import Any, Callable, Iterable
 
-from .model import Dataset, Event
+from .model import Event
 
 SCHEMA_ID = "events.schema.json"
 
@@ -36,38 +36,45 @@ def event_record(event: Event) -> dict[str, Any]:
     }
 
 
-def events_json(dataset: Dataset) -> str:
-    if not dataset.events:
-        return json.dumps({"$schema": SCHEMA_ID, "events": []}, ensure_ascii=False, indent=1) + "\n"
-    # Byte for byte what json.dumps(document, indent=1) writes, but serialised one record at a
-    # time: the pure-Python encoder that `indent` needs would otherwise hold a chunk string for
-    # every value of every event (~60 MB at 10,000 events) until the final join. JSON escapes
-    # newlines inside strings, so re-indenting a record's lines is exact.
-    records = ",\n".join(
-        "  " + json.dumps(event_record(event), ensure_ascii=False, indent=1).replace("\n", "\n  ")
-        for event in dataset.events
-    )
-    return '{\n "$schema": ' + json.dumps(SCHEMA_ID) + ',\n "events": [\n' + records + "\n ]\n}\n"
+def event_json(event: Event) -> str:
+    """One event's record as a line of JSON (the C encoder: without `indent`, 10,000 records
+    take 0.1 s instead of 1.4 s)."""
+    return json.dumps(event_record(event), ensure_ascii=False)
+
+
+def events_json(events: Iterable[Event], line: Callable[[Event], str] = event_json) -> str:
+    """events.json: one event per line, so that a changed event changes one line of the file.
+
+    `line(event)` must return `event_json(event)`; a rebuild passes one that remembers the
+    lines of unchanged events.
+    """
+    body = ",\n".join(map(line, events))
+    return '{"$schema": ' + json.dumps(SCHEMA_ID) + ', "events": [' + (f"\n{body}\n" if body else "") + "]}\n"
 
 
 CSV_COLUMNS = ("id", "date", "end_date", "countries", "kind", "title", "summary", "laws", "actors",
                "source_urls", "date_dispute")
 
 
-def events_csv(dataset: Dataset) -> str:
-    """One row per event; list fields joined with ' ' (slugs and URLs contain no spaces)."""
+def _csv_line(row: Iterable[str]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for event in dataset.events:
-        record = event_record(event)
-        writer.writerow([
-            record["id"], record["date"], record["end_date"] or "", " ".join(record["countries"]),
-            record["kind"], record["title"], record["summary"], " ".join(record["laws"]),
-            " ".join(record["actors"]), " ".join(source["url"] for source in record["sources"]),
-            record["date_dispute"] or "",
-        ])
+    csv.writer(out, lineterminator="\n").writerow(row)
     return out.getvalue()
+
+
+def event_csv(event: Event) -> str:
+    """One event's CSV row, list fields joined with ' ' (slugs and URLs contain no spaces)."""
+    return _csv_line([
+        event.id, event.date.iso, event.end_date.iso if event.end_date else "",
+        " ".join(country.code for country in event.countries), event.kind.value, event.title.en,
+        event.summary.en, " ".join(law.slug for law in event.laws), " ".join(actor.slug for actor in event.actors),
+        " ".join(source.url for source in event.sources), event.date_dispute.en if event.date_dispute else "",
+    ])
+
+
+def events_csv(events: Iterable[Event], line: Callable[[Event], str] = event_csv) -> str:
+    """One row per event (`line` as for `events_json`)."""
+    return _csv_line(CSV_COLUMNS) + "".join(map(line, events))
 
 
 _DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",

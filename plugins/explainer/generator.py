@@ -7,6 +7,7 @@ and `generate_output` renders every page with templates compiled once per build.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -16,6 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
+from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 from pelican.generators import Generator
 
@@ -117,8 +119,18 @@ class ExplainerGenerator(Generator):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        folder = page_writer.cache_dir(self.settings)
+        if folder is not None:
+            # Compiled templates, keyed by each template's source: compiling ours costs more
+            # than a rebuild after one edit renders.
+            (folder / "jinja").mkdir(parents=True, exist_ok=True)
+            self.env.bytecode_cache = FileSystemBytecodeCache(str(folder / "jinja"))
         started = time.perf_counter()
         self.dataset = load_events(self.settings)
+        # The Dataset lives as long as the build: out of the collector's sight, the many small
+        # objects made after it (site context, page specs, fingerprints) do not make every
+        # full collection walk its ~1 million objects again (0.2-0.3 s per rebuild).
+        gc.freeze()
         page_writer.open_markdown_store(self.settings)
         logger.info("explainer: loaded %d events in %.2f s", len(self.dataset.events), time.perf_counter() - started)
         self.site: SiteContext | None = None
@@ -130,6 +142,7 @@ class ExplainerGenerator(Generator):
         started = time.perf_counter()
         summaries, blurbs = read_country_summaries(folder, list(self.dataset.countries))
         self.site = build_site_context(self.dataset, summaries, blurbs)
+        gc.freeze()
         logger.info("explainer: site context in %.2f s", time.perf_counter() - started)
         self.env.filters["path"] = self.site.path
         self.env.globals["event_card"] = EventCards(self.env)

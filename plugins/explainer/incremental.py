@@ -285,7 +285,7 @@ class Fingerprints:
                  digester._plain(spec.variables)]
         for pattern, read, per_page in LOOKUPS[spec.template]:
             if per_page:
-                parts.append(digester.digest(read(self.site, spec.variables)))
+                parts.append(digester._plain(read(self.site, spec.variables)))
             else:
                 key = (spec.template, pattern)
                 shared = self._shared.get(key)
@@ -384,6 +384,7 @@ class OutputRecord:
 
     def __init__(self, cache_dir: Path | None, output_path: Path, global_hash: str | None) -> None:
         self.output_path = output_path
+        self._root = str(output_path) + os.sep  # os.stat of a str: Path joins cost more than the stat
         self.global_hash = global_hash
         key = hashlib.blake2b(str(output_path.resolve()).encode(), digest_size=8).hexdigest()
         self.path = cache_dir / f"outputs-{key}.marshal" if cache_dir is not None else None
@@ -405,7 +406,7 @@ class OutputRecord:
         if before is None or fingerprint is None or before[0] != fingerprint:
             return False
         try:
-            return os.stat(self.output_path / relative).st_size == before[1]
+            return os.stat(self._root + relative).st_size == before[1]
         except OSError:
             return False
 
@@ -473,3 +474,42 @@ class MarkdownStore:
             entries = {key: value for key, value in entries.items() if key in keep}
             added = 0
         _save_atomically(self.path, self.header, (added, entries))
+
+
+class LineStore:
+    """Lines of the data files (one per event) by the digest of the event they show, kept
+    between builds: after one edit, events.json and events.csv are joined from stored lines
+    but one. Keyed under the global hash, so a change of code makes every line again."""
+
+    def __init__(self, cache_dir: Path | None, global_hash: str | None) -> None:
+        enabled = cache_dir is not None and global_hash is not None
+        self.path = cache_dir / "lines.marshal" if enabled and cache_dir is not None else None
+        self.header = _header("lines", global_hash)
+        self._stored: dict[str, str] | None = None
+        self.used: dict[str, str] = {}
+        self.made = 0
+
+    def cached(self, kind: str, make: Callable[[Any], str], key: Callable[[Any], str]) -> Callable[[Any], str]:
+        """`make`, remembering its result under `kind` and `key(item)`."""
+        if self.path is None:
+            return make
+        if self._stored is None:
+            found = _load(self.path, self.header)
+            self._stored = found if isinstance(found, dict) else {}
+        stored, used = self._stored, self.used
+
+        def line(item: Any) -> str:
+            name = f"{kind} {key(item)}"
+            text = stored.get(name)
+            if text is None:
+                text = make(item)
+                self.made += 1
+            used[name] = text
+            return text
+
+        return line
+
+    def save(self) -> None:
+        """Keep the lines this build used, if it made any."""
+        if self.path is not None and self.made:
+            _save_atomically(self.path, self.header, self.used)

@@ -20,9 +20,12 @@ other plugin's `finalized` receiver has finished writing into staging first.
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import logging
+import marshal
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from functools import wraps
@@ -107,83 +110,201 @@ def _same_file(a: Path, b: Path) -> bool:
     return a.stat().st_size == b.stat().st_size and filecmp.cmp(a, b, shallow=False)
 
 
-def _relative(folder: str, root: Path) -> str:
-    """`folder` (from os.walk under `root`) relative to it, POSIX style; "" for root itself."""
-    rel = os.path.relpath(folder, root)
-    return "" if rel == "." else rel.replace(os.sep, "/")
+def _files_under(root: Path) -> list[str]:
+    """Every file (or symlink) under `root`, as relative POSIX paths, sorted.
+
+    os.scandir with string paths: at 12,000 pages (a folder each) this is several times
+    faster than os.walk with os.path.relpath.
+    """
+    found: list[str] = []
+    pending = [""]
+    while pending:
+        rel_folder = pending.pop()
+        with os.scandir(os.path.join(root, rel_folder) if rel_folder else root) as entries:
+            for entry in entries:
+                rel = f"{rel_folder}/{entry.name}" if rel_folder else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(rel)
+                else:
+                    found.append(rel)
+    found.sort()
+    return found
+
+
+def _folders_of(files: Iterable[str]) -> set[str]:
+    """Every folder that holds one of `files` ("" for the root)."""
+    folders = {""}
+    for relative in files:
+        while "/" in relative:
+            relative = relative.rsplit("/", 1)[0]
+            if relative in folders:
+                break
+            folders.add(relative)
+    return folders
 
 
 def publish(
-    staging: Path, output_path: Path, keep: frozenset[str] = frozenset(), kept: frozenset[str] = frozenset()
+    staging: Path, output_path: Path, keep: frozenset[str] = frozenset(), kept: frozenset[str] = frozenset(),
+    previous: frozenset[str] | None = None,
 ) -> tuple[int, int]:
     """Make OUTPUT_PATH equal to staging plus the `kept` files; return (files written, removed).
 
     `keep` names top-level entries of OUTPUT_PATH to leave alone (Pelican's OUTPUT_RETENTION,
     e.g. a .git folder in a gh-pages checkout); `kept` lists files a writer left unstaged
-    because the published copy was already right.
+    because the published copy was already right. `previous`, when known, lists the files
+    the last publish produced: then only those are candidates for removal, and OUTPUT_PATH
+    is not walked (see `install`).
     """
+    written, removed, _ = _publish(staging, output_path, keep, kept, previous)
+    return written, removed
+
+
+def _publish(
+    staging: Path, output_path: Path, keep: frozenset[str], kept: frozenset[str], previous: frozenset[str] | None,
+) -> tuple[int, int, set[str]]:
+    """`publish`, also returning the files OUTPUT_PATH now holds from this build."""
+    staged = _files_under(staging)
+    produced = set(kept)
+    produced.update(staged)
     if not kept and not output_path.exists() and not output_path.is_symlink():
         # First build: one rename publishes everything. mkdtemp made staging private (0700).
         umask = os.umask(0)
         os.umask(umask)
         staging.chmod(0o777 & ~umask)
         os.rename(staging, output_path)
-        return sum(len(files) for _, _, files in os.walk(output_path)), 0
+        return len(staged), 0, produced
     output_path.mkdir(parents=True, exist_ok=True)
     written = removed = 0
-    # Relative POSIX paths as plain strings ("" is the root): a rebuild checks every published
-    # file against this set, and hashing Path objects cost more than the rest of publishing.
-    produced: set[str] = {""}
-    for relative in kept:
-        produced.add(relative)
-        while "/" in relative:
-            relative = relative.rsplit("/", 1)[0]
-            produced.add(relative)
-    for folder, dirs, files in os.walk(staging):
-        dirs.sort()
-        rel_folder = _relative(folder, staging)
-        target_folder = output_path / rel_folder
-        if target_folder.exists() and not target_folder.is_dir():
-            target_folder.unlink()
-        target_folder.mkdir(parents=True, exist_ok=True)
-        produced.add(rel_folder)
-        for name in sorted(files):
-            rel = f"{rel_folder}/{name}" if rel_folder else name
-            produced.add(rel)
-            source, target = staging / rel, output_path / rel
-            if target.is_dir() and not target.is_symlink():
-                shutil.rmtree(target)
-            elif target.is_file() and _same_file(source, target):
-                continue
-            # Same file system as OUTPUT_PATH, so this rename is atomic: a reader of the
-            # old site sees either the old or the new file, never half of one.
-            os.replace(source, target)
-            written += 1
-    # Remove what this build did not produce, deepest first so folders empty out.
-    for folder, dirs, files in os.walk(output_path, topdown=False):
-        rel_folder = _relative(folder, output_path)
+    ready: set[str] = {""}  # folders known to exist in OUTPUT_PATH as folders
+    for rel in staged:
+        rel_folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
+        if rel_folder not in ready:
+            _make_folder(output_path, rel_folder)
+            ready.update(_folders_of((rel,)))
+        source, target = staging / rel, output_path / rel
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        elif target.is_file() and _same_file(source, target):
+            continue
+        # Same file system as OUTPUT_PATH, so this rename is atomic: a reader of the
+        # old site sees either the old or the new file, never half of one.
+        os.replace(source, target)
+        written += 1
+    if previous is not None:
+        removed = _remove_listed(output_path, previous - produced, _folders_of(produced), keep)
+    else:
+        removed = _remove_unlisted(output_path, produced, keep)
+    return written, removed, produced
+
+
+def _make_folder(root: Path, rel_folder: str) -> None:
+    """Create `rel_folder` under `root`, replacing files that stand where its folders go."""
+    path = root
+    for part in rel_folder.split("/"):
+        path = path / part
+        if path.is_symlink() or (path.exists() and not path.is_dir()):
+            path.unlink()
+    (root / rel_folder).mkdir(parents=True, exist_ok=True)
+
+
+def _remove_listed(root: Path, stale: Iterable[str], folders: set[str], keep: frozenset[str]) -> int:
+    """Remove the `stale` files, then their folders once empty (but not `folders`, still in use)."""
+    removed = 0
+    emptied: set[str] = set()
+    for rel in stale:
+        if rel.split("/", 1)[0] in keep:
+            continue
+        try:
+            os.unlink(root / rel)
+            removed += 1
+        except FileNotFoundError:
+            pass  # deleted by hand since
+        except IsADirectoryError:
+            shutil.rmtree(root / rel)  # a folder now stands there, made by hand: not ours to keep
+            removed += 1
+        except NotADirectoryError:
+            pass  # a folder on its path became a file of this build
+        while "/" in rel:
+            rel = rel.rsplit("/", 1)[0]
+            if rel in folders or rel in emptied:
+                break
+            emptied.add(rel)
+    for rel_folder in sorted(emptied, key=len, reverse=True):  # deepest first
+        try:
+            os.rmdir(root / rel_folder)
+        except OSError:
+            pass  # not empty (files added by hand) or gone
+    return removed
+
+
+def _remove_unlisted(root: Path, produced: set[str], keep: frozenset[str]) -> int:
+    """Remove everything under `root` that is not in `produced` (nor kept), walking it all."""
+    removed = 0
+    folders = _folders_of(produced)
+    for folder, dirs, files in os.walk(root, topdown=False):
+        rel_folder = folder[len(str(root)) + 1:].replace(os.sep, "/") if folder != str(root) else ""
         if rel_folder and rel_folder.split("/", 1)[0] in keep:
             continue
         for name in files:
             rel = f"{rel_folder}/{name}" if rel_folder else name
             if rel not in produced and not (not rel_folder and name in keep):
-                (output_path / rel).unlink()
+                (root / rel).unlink()
                 removed += 1
         for name in dirs:
             rel = f"{rel_folder}/{name}" if rel_folder else name
-            if rel not in produced and not (not rel_folder and name in keep):
-                path = output_path / rel
+            if rel not in folders and rel not in produced and not (not rel_folder and name in keep):
+                path = root / rel
                 if path.is_symlink():
                     path.unlink()
                 else:
                     shutil.rmtree(path)
-    return written, removed
+    return removed
+
+
+MANIFEST_FORMAT = 1
+
+
+def _manifest_path(cache_dir: Path, output_path: Path) -> Path:
+    key = hashlib.blake2b(str(output_path).encode(), digest_size=8).hexdigest()
+    return cache_dir / f"published-{key}.marshal"
+
+
+def _read_manifest(path: Path | None) -> frozenset[str] | None:
+    if path is None:
+        return None
+    try:
+        header, files = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    return frozenset(files) if header == (MANIFEST_FORMAT, sys.version) else None
+
+
+def _write_manifest(path: Path, files: set[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(marshal.dumps(((MANIFEST_FORMAT, sys.version), sorted(files))))
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def install(pelican: Any) -> None:
-    """`initialized` receiver: make this Pelican instance build atomically."""
+    """`initialized` receiver: make this Pelican instance build atomically.
+
+    With EXPLAINER_CACHE_DIR set, the list of files each publish produced is kept there (the
+    *manifest*), so the next publish removes stale files by comparing two lists instead of
+    walking OUTPUT_PATH (12,000 folders at 10,000 events). The manifest is deleted before
+    publishing starts and written after it ends, so a publish that dies half-way is followed
+    by a full walk. Files put into OUTPUT_PATH by hand are removed by the next build without
+    a manifest (e.g. after `run.py clean`).
+    """
     output_path = Path(pelican.output_path).resolve()
     keep = frozenset(pelican.settings.get("OUTPUT_RETENTION") or ())
+    cache_dir = pelican.settings.get("EXPLAINER_CACHE_DIR")
+    manifest = _manifest_path(Path(cache_dir), output_path) if cache_dir else None
     original_run: Callable[[], None] = pelican.run
 
     @wraps(original_run)
@@ -194,9 +315,15 @@ def install(pelican: Any) -> None:
         pelican.output_path = str(staging)
         try:
             original_run()
-            written, removed = publish(staging, output_path, keep, frozenset(build.kept))
+            previous = _read_manifest(manifest) if output_path.is_dir() else None
+            if manifest is not None:
+                manifest.unlink(missing_ok=True)
+            written, removed, produced = _publish(staging, output_path, keep, frozenset(build.kept), previous)
             logger.info("Published to %s: %d files written, %d removed", output_path, written, removed)
-            for callback in build.after:
+            callbacks = build.after
+            if manifest is not None:
+                callbacks = [lambda: _write_manifest(manifest, produced), *callbacks]
+            for callback in callbacks:
                 try:
                     callback()
                 except OSError as error:

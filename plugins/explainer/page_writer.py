@@ -71,6 +71,7 @@ class SiteWriter:
         folder = cache_dir(settings) if published is not None else None
         global_hash = incremental.global_digest(settings, template_dirs) if folder is not None else None
         self.record = incremental.OutputRecord(folder, published or self.staging, global_hash)
+        self.lines = incremental.LineStore(folder, global_hash if self.record.enabled else None)
         self.prints = incremental.Fingerprints(
             generator.site, incremental.covered_templates(template_dirs), global_hash if self.record.enabled else None
         )
@@ -142,11 +143,17 @@ class SiteWriter:
         if fingerprint is not None:
             self.record.note(relative, fingerprint, len(data))
 
+    def cached(self, kind: str, make: Callable[[Any], str]) -> Callable[[Any], str]:
+        """`make(model object)`, remembered between builds by the object's digest (a line of
+        a data file per event)."""
+        return self.lines.cached(kind, make, self.prints.digester.model)
+
     def finish(self) -> None:
         """Save the record and the Markdown cache once (and only if) the build is published."""
         if not self.published:
             return
         after_publish(self.staging, self.record.save)
+        after_publish(self.staging, self.lines.save)
         store = markdown_mod.current_store()
         if store is not None:
             dataset = self.generator.dataset

@@ -65,6 +65,7 @@ def run_shares(shares: Sequence[T], task: Callable[[T], R]) -> list[R]:
     # Objects alive now are never freed during the build: moving them out of the collector's
     # generations keeps collections short and stops them touching (and so copying) the pages
     # children share with the parent.
+    frozen_before = gc.get_freeze_count() > 0
     gc.collect()
     gc.freeze()
     children: list[tuple[int, int]] = []
@@ -102,7 +103,8 @@ def run_shares(shares: Sequence[T], task: Callable[[T], R]) -> list[R]:
                 os.waitpid(pid, 0)
             except OSError:
                 pass
-        gc.unfreeze()
+        if not frozen_before:  # a caller that froze its long-lived objects keeps them frozen
+            gc.unfreeze()
 
 
 def _child_main(write_fd: int, work: Callable[[], object]) -> NoReturn:
