@@ -14,9 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from explainer.fields import COLLECTIONS, RECORDS
+from benchmarks import corpus as corpus_mod
+from explainer import load
 from explainer.load import load_dataset_from_bytes, load_dataset_from_text
 from explainer.model import Dataset
 from explainer.problems import EventsFileError
+from explainer.yamlsource import decode
+from tests.dataset_facts import facts
 
 MINIMAL = (Path(__file__).parent / "fixtures" / "valid" / "minimal.yaml").read_bytes()
 LINES = MINIMAL.decode().splitlines(keepends=True)
@@ -36,6 +40,11 @@ def load_bytes(data: bytes) -> None:
         check(load_dataset_from_bytes(data))
     except EventsFileError as error:
         assert_sane(error, data.count(b"\n") + 1)
+    try:
+        text = decode(data, "events.yaml")
+    except EventsFileError:
+        return
+    check_fast_agrees(text)
 
 
 def load_text(text: str) -> None:
@@ -43,6 +52,20 @@ def load_text(text: str) -> None:
         check(load_dataset_from_text(text))
     except EventsFileError as error:
         assert_sane(error, text.count("\n") + text.count("\r") + 1)
+    check_fast_agrees(text)
+
+
+def check_fast_agrees(text: str) -> None:
+    """The fast load (entry by entry) returns a Dataset only when the whole-file load returns
+    the same one; otherwise it hands over (None)."""
+    quick = load._fast(text, None, 1)
+    try:
+        expected = load._whole(text, "events.yaml")
+    except EventsFileError:
+        assert quick is None
+        return
+    if quick is not None:
+        assert facts(quick) == facts(expected)
 
 
 def assert_sane(error: EventsFileError, lines: int) -> None:
@@ -144,3 +167,61 @@ def test_hostile_fragments(index: int, fragment: str) -> None:
     lines.insert(index, f"{fragment}\n")
     load_text("".join(lines))
     load_text("".join(LINES).replace(": ", f": {fragment} ", 1))
+
+
+# Lines that look like entry boundaries, or open and close what a boundary cannot end.
+TRICKY_LINES = [
+    "  - id: x-tricky", "- id: x-col0", "  KG:", "  kg-tricky:", '    title: "open', '  close"', "    summary: |+",
+    "    sources: [a,", "  ]", "", "  # comment", "# comment", "      more text", "    quotes:", "      - text: q",
+    "---", "...", "laws:", "events:", "  ? KG", "  : x", "    title: 'it''s", "  '", "\t- id: tab",
+]
+SMALL_CORPUS = corpus_mod.generate(12).events_yaml.split("\n")
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.integers(min_value=0, max_value=len(SMALL_CORPUS)),
+                          st.sampled_from(["insert", "delete", "replace"]), st.sampled_from(TRICKY_LINES)),
+                min_size=1, max_size=4))
+def test_fast_load_agrees_on_edited_corpus(edits: list[tuple[int, str, str]]) -> None:
+    lines = list(SMALL_CORPUS)
+    for index, operation, line in edits:
+        index = min(index, len(lines))
+        if operation == "insert" or index == len(lines):
+            lines.insert(index, line)
+        elif operation == "delete":
+            del lines[index]
+        else:
+            lines[index] = line
+    check_fast_agrees("\n".join(lines))
+
+
+# Valid changes that move text around entry boundaries: blank and comment lines anywhere, and
+# titles rewritten in every scalar style (multi-line, kept trailing blank lines, folded, ...).
+FILLERS = ["", "   ", "# c", "  # c", "      # c", " # c", "        "]
+TITLE_STYLES = [
+    '    title: "{t}\n      continued"',
+    "    title: |+\n      {t}\n\n",
+    "    title: |-\n      {t}\n\n  # after\n",
+    "    title: >\n      {t}\n      folded\n",
+    "    title:\n      {t} plain\n      continued\n",
+    "    title: '{t}'  # comment",
+    '    title: "{t} [not a list"',
+]
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.integers(min_value=0, max_value=len(SMALL_CORPUS)),
+                          st.sampled_from(FILLERS + TITLE_STYLES)), min_size=1, max_size=6))
+def test_fast_load_agrees_on_restyled_corpus(edits: list[tuple[int, str]]) -> None:
+    lines = list(SMALL_CORPUS)
+    for index, change in edits:
+        index = min(index, len(lines) - 1)
+        if change in FILLERS:
+            lines.insert(index, change)
+            continue
+        titles = [i for i, line in enumerate(lines) if line.startswith('    title: "')]
+        if titles:
+            at = titles[index % len(titles)]
+            lines[at] = change.format(t=lines[at].split('"')[1])
+    text = "\n".join(lines)
+    check_fast_agrees(text)

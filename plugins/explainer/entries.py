@@ -9,20 +9,27 @@ A plain events.yaml is a few top-level lines `countries:`, `laws:`, `actors:`, `
 line or top-level line, blank and comment lines after it included. The loader composes
 each entry on its own (see `load`), so an edit re-reads one entry, not ten thousand.
 
-Composing an entry alone gives the same nodes as composing the whole file, with lines moved,
-because of what is refused here and checked there:
-- every non-blank, non-comment line at the indentation of the entries or less is an entry's
-  first line or a top-level line; a line indented less than the entries (but not at column 0),
-  a column-0 line that is neither, document markers (`---`, `...`, `%` directives), a
-  top-level key with a value on its line, a repeated or unknown top-level key, a byte-order
-  mark or a carriage return: any of these and `split` returns None (the whole file is read);
-- so each boundary line ends, in the real file, every block collection, block scalar and
-  plain scalar of the entry before it: they end at the first line indented no more than
-  their parent, and the boundary is indented no more than the collection that holds the entry
-  (the trailing blank lines a `|+` scalar keeps are inside the entry's text as well);
+Composing an entry alone gives the same nodes as composing the whole file, with lines moved.
+The parser starts each entry in the same state either way: inside the collection, at the
+collection's indentation, at the start of a line (composed alone, the entry follows a bare
+`laws:` line; in the file, the top-level line and its comments, or the entry before it,
+which has ended: see below). From there both read the same text, so they agree up to the
+entry's end, where the file goes on with a boundary line (the next entry's first line, or a
+top-level line) and the entry composed alone ends. They agree there too:
+- a boundary line is indented no more than the collection that holds the entry, so it ends
+  every block collection, block scalar and plain scalar of the entry before it (each ends at
+  the first line indented no more than its parent); the end of the text ends them the same
+  way (the trailing blank lines a `|+` scalar keeps are in the entry's text either way);
 - what a boundary line cannot end is a quoted scalar or a [flow] collection: if one of those
-  crosses a boundary, the entry before it ends inside it, and composing that entry alone
-  fails ("never closed"), so the loader reads the whole file instead;
+  crosses a boundary, composing the entry before it alone fails ("never closed"), and the
+  loader reads the whole file instead;
+- column-0 lines are where the layout could deceive (a second document, a directive, a
+  top-level key with its value on the line, an unknown or repeated one): every column-0 line
+  that is not a comment must be a plain `name:` line of a known collection, each at most
+  once, or an event's first line where events sit at column 0; with a byte-order mark or a
+  carriage return too, `split` returns None and the whole file is read. Lines indented less
+  than the entries, or at their indentation but of another form, need no check of their
+  own: they are inside an entry, read the same way alone as in the file (and fail there);
 - an alias to an anchor in another entry is undefined when the entry is composed alone, so
   that fails too; tags, tabs, invisible characters and deep prefixes are line by line and are
   checked in each entry by `yamlsource.compose`, and in the text between entries (top-level
@@ -116,21 +123,16 @@ def _entry_starts(text: str, name: str, body: int, end: int, items_0: list[int])
         return in_body if name not in _KEYED else None
     if in_body:
         return None
-    shallow, starts = _patterns(indent, name in _KEYED)
-    found = [match.end() for match in starts.finditer(text, body - 1, end)]
-    # Every shallow line must start an entry: none indented less, none of another form.
-    if len(shallow.findall(text, body - 1, end)) != len(found):
-        return None
-    return found
+    found = [match.end() for match in _entry_lines(indent, name in _KEYED).finditer(text, body - 1, end)]
+    # The text before the first entry is not composed: it must hold only blanks and comments.
+    return found if found and found[0] == first.start() else None
 
 
 @cache
-def _patterns(indent: int, keyed: bool) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The newline before each non-blank, non-comment line indented 1 to `indent` spaces; and
-    the newline before each line that starts an entry at `indent` (the match ends where it starts)."""
+def _entry_lines(indent: int, keyed: bool) -> re.Pattern[str]:
+    """The newline before each line that starts an entry at `indent` (the match ends where it starts)."""
     line = _KEY_LINE if keyed else _ITEM_LINE
-    return (re.compile(r"\n {1,%d}(?=[^ \n#])" % indent),
-            re.compile(r"\n(?= {%d}%s)" % (indent, line.pattern.removeprefix(" +").removeprefix(" *"))))
+    return re.compile(r"\n(?= {%d}%s)" % (indent, line.pattern.removeprefix(" +").removeprefix(" *")))
 
 
 def _pieces(text: str, starts: list[tuple[int, str | None]]) -> list[Piece]:

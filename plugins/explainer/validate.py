@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
-import operator
 import re
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -637,6 +636,10 @@ class _Builder:
     def __init__(self, entries: dict[str, list[Entry]]) -> None:
         self.entries = entries
         self.tables: dict[str, dict[str, object]] = {name: {} for name in _SINGULAR}
+        # Equal values are made once and shared (they are immutable): many events share a date,
+        # or list the same countries or law.
+        self.dates: dict[tuple[int, int | None, int | None], PartialDate] = {}
+        self.ref_lists: dict[tuple[str, tuple[str, ...]], tuple[object, ...]] = {}
         # Record type -> (converter or None, the model's default) per field, in model order.
         self.plans = {name: tuple((self.converter(spec), _default(_MODELS[name], spec.name)) for spec in order)
                       for name, order in _ORDER.items()}
@@ -647,14 +650,20 @@ class _Builder:
         if kind is Kind.TEXT or kind is Kind.MARKDOWN:
             return Text
         if kind is Kind.DATE:
-            return lambda value: PartialDate(*value)
+            return self.date
         if kind is Kind.CHOICE:
             return _members(spec.vocab).__getitem__  # type: ignore[arg-type]
         if kind is Kind.REF:
             return self.tables[spec.target].__getitem__  # type: ignore[index]
         if kind is Kind.REFS:
-            get = self.tables[spec.target].__getitem__  # type: ignore[index]
-            return lambda keys: tuple(map(get, keys))
+            get, lists = self.tables[spec.target].__getitem__, self.ref_lists  # type: ignore[index]
+
+            def refs(keys: tuple[str, ...]) -> tuple[object, ...]:
+                found = lists.get((spec.target, keys))
+                if found is None:
+                    found = lists[spec.target, keys] = tuple(map(get, keys))
+                return found
+            return refs
         if kind is Kind.RECORDS:
             cls, name = _MODELS[spec.record], spec.record  # type: ignore[index]
             return lambda items: tuple(cls(*self.values(name, item)) for item in items)
@@ -663,6 +672,12 @@ class _Builder:
             return lambda pairs: tuple(model.StatusChange(country=countries(code), status=statuses[status])
                                        for code, status in pairs)
         return None
+
+    def date(self, light: tuple[int, int | None, int | None]) -> PartialDate:
+        date = self.dates.get(light)
+        if date is None:
+            date = self.dates[light] = PartialDate(*light)
+        return date
 
     def values(self, record: str, light: Values) -> list[object]:
         """The model's values, in its order, from a record's light values."""
@@ -678,19 +693,25 @@ class _Builder:
                 table[key] = cls(key, *self.values(record, light), line, digest)  # type: ignore[index]
             if len(table) != len(entries):
                 raise Defect(f"a key is repeated in {collection}")
-        values = self.values
-        events = [model.Event(*values("event", light), line, digest)  # type: ignore[arg-type]
-                  for _key, line, light, digest in self.entries["events"]]
-        if len({event.id for event in events}) != len(events):
+        events = self.entries["events"]
+        if len({light[_EVENT_ID] for _key, _line, light, _digest in events}) != len(events):
             raise Defect("an event id is repeated")
-        events.sort(key=_EVENT_ORDER)
+        # Listed by date, then id. The date's sort key is worked out once per distinct date.
+        sort_keys: dict[object, tuple[int, ...]] = {}
+        for _key, _line, light, _digest in events:
+            if light[_EVENT_DATE] not in sort_keys:
+                sort_keys[light[_EVENT_DATE]] = self.date(light[_EVENT_DATE]).sort_key
+        ordered = sorted(events, key=lambda entry: (sort_keys[entry[2][_EVENT_DATE]], entry[2][_EVENT_ID]))
+        values = self.values
+        built = tuple(model.Event(*values("event", light), line, digest)  # type: ignore[arg-type]
+                      for _key, line, light, digest in ordered)
         tables = self.tables
         return model.Dataset(countries=tables["countries"], laws=tables["laws"], actors=tables["actors"],  # type: ignore[arg-type]
-                             sources=tables["sources"], events=tuple(events))  # type: ignore[arg-type]
+                             sources=tables["sources"], events=built)  # type: ignore[arg-type]
 
 
-_EVENT_ORDER = operator.attrgetter("date.sort_key", "id")
-"""Events are listed by date, then id."""
+_EVENT_ID = [spec.name for spec in _ORDER["event"]].index("id")
+_EVENT_DATE = [spec.name for spec in _ORDER["event"]].index("date")
 
 
 def _default(cls: type, name: str) -> object:
