@@ -7,14 +7,17 @@ in a fresh copy of the project (no output, no caches).
 """
 from __future__ import annotations
 
-import os
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from explainer.incremental import Digester
+from explainer.text import Text
 
 from benchmarks import corpus as corpus_mod
 from benchmarks import scale
+from tests.site_sample import sample_dataset
 
 N_EVENTS = 60
 
@@ -80,10 +83,19 @@ def _edits(corpus: corpus_mod.Corpus) -> dict[str, str]:
         "source title": _replace_line(text, "    title: ", '    title: "Retitled report"', after="sources:"),
         # A new source sorts first in the bibliography: entries move.
         "new source": cited,
+        # The oldest event is on its countries' pages (their first 50 events).
+        "oldest summary": corpus_mod.edit_summary(text, first_event),
+        # The newest event is on the home page, in every feed that carries it, and the
+        # bibliography's "how to cite" example.
+        "newest summary": corpus_mod.edit_summary(text, last),
+        "newest title": _replace_line(text, "    title: ", '    title: "Retitled newest event"', after=f"  - id: {last}"),
+        # An actor's name is on the index of actors, its country's page and its events' pages.
+        "actor name": _replace_line(text, "    name: ", '    name: "Renamed actor"', after="actors:"),
     }
 
 
-EDITS = ["summary", "title", "removal", "date", "law name", "source title", "new source"]
+EDITS = ["summary", "title", "removal", "date", "law name", "source title", "new source",
+         "oldest summary", "newest summary", "newest title", "actor name"]
 
 
 @pytest.mark.parametrize("description", EDITS)
@@ -112,6 +124,23 @@ def test_incremental_rebuild_equals_clean_build(tmp_path: Path, corpus: corpus_m
     assert after != before
 
 
+def test_country_summary_edit_rebuilds_like_a_clean_build(tmp_path: Path, corpus: corpus_mod.Corpus) -> None:
+    """content/countries/<code>.md is shown on the country page (a lookup, not a page variable)."""
+    code = next(iter(corpus.country_pages))
+    edited = corpus.country_pages[code] + "\n\nA paragraph added later.\n"
+    outputs = {}
+    for name, steps in (("incremental", 2), ("clean", 1)):
+        project = scale.make_project(corpus, tmp_path / name)
+        out = tmp_path / f"{name}-output"
+        if steps == 2:
+            _build(project, out)
+        (project / "content" / "countries" / f"{code.lower()}.md").write_text(edited, encoding="utf-8")
+        _build(project, out)
+        outputs[name] = _tree(out)
+    assert outputs["incremental"] == outputs["clean"]
+    assert "A paragraph added later." in outputs["clean"][f"countries/{code.lower()}/index.html"].decode()
+
+
 def test_rebuild_without_changes_rewrites_nothing(tmp_path: Path, corpus: corpus_mod.Corpus) -> None:
     project = scale.make_project(corpus, tmp_path / "project")
     out = tmp_path / "output"
@@ -133,3 +162,25 @@ def test_forked_workers_build_the_same_site(tmp_path: Path, corpus: corpus_mod.C
         )
         assert result.returncode == 0, result.stdout + result.stderr
     assert _tree(two) == _tree(one)
+
+
+def test_digester_uses_the_loaders_digest_and_follows_references() -> None:
+    """A model object's digest: its own fields when the loader gave no digest; else the
+    loader's digest (its text is not read) plus the digests of what it refers to."""
+    event = next(e for e in sample_dataset().events if e.laws and e.sources)
+
+    def digest(item: object) -> str:
+        return Digester(lambda source: f"sources/#{source.slug}").model(item)
+
+    assert event.digest == ""
+    assert digest(replace(event, title=Text.english("Other"))) != digest(event)
+    with_digest = replace(event, digest="entry-text-hash")
+    assert digest(replace(with_digest, title=Text.english("Other"))) == digest(with_digest)
+    assert digest(replace(with_digest, digest="other-entry-text-hash")) != digest(with_digest)
+    renamed_law = replace(event.laws[0], short_name=Text.english("Renamed"))
+    assert digest(replace(with_digest, laws=(renamed_law, *event.laws[1:]))) != digest(with_digest)
+    retitled_source = replace(event.sources[0], digest="source-hash", title=Text.english("Retitled"))
+    moved = replace(with_digest, sources=(retitled_source, *event.sources[1:]))
+    assert digest(moved) != digest(with_digest)
+    # A source's place in the bibliography is part of it (links point there).
+    assert Digester(lambda source: "sources/2/#x").model(with_digest) != digest(with_digest)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from explainer.output_swap import publish
+from explainer.output_swap import Published, publish
 from explainer.reader import split_metadata
 
 
@@ -45,18 +45,22 @@ def test_metadata_header_is_split_from_the_body() -> None:
 
 
 def test_publish_with_the_previous_list_removes_only_listed_stale_files(tmp_path: Path) -> None:
-    """With the list of what the last publish produced, OUTPUT_PATH is not walked: stale files
-    (listed, not produced now) go with their emptied folders; unchanged files keep their inode."""
+    """With what the last publish left, OUTPUT_PATH is not walked: stale files (listed, not
+    produced now) go with their emptied folders; unchanged files keep their inode; a file
+    added by hand is found by its folder's mtime."""
     output, staging = tmp_path / "output", tmp_path / "staging"
     write(output, {"events/gone/index.html": "stale", "events/kept/index.html": "kept", "same.txt": "same",
                    "changed.txt": "old", "hand-made.txt": "not ours", ".git/HEAD": "retained"})
     write(staging, {"changed.txt": "new", "same.txt": "same", "events/new/index.html": "new"})
     same_inode = (output / "same.txt").stat().st_ino
-    previous = frozenset({"events/gone/index.html", "events/kept/index.html", "same.txt", "changed.txt"})
+    files = frozenset({"events/gone/index.html", "events/kept/index.html", "same.txt", "changed.txt"})
+    folders = {folder: (output / folder).stat().st_mtime_ns for folder in ("", "events", "events/gone", "events/kept")}
+    (output / "events" / "kept" / "added-by-hand.html").write_text("stale", encoding="utf-8")
+    folders["events/kept"] -= 1  # as if the file came after the last publish, whatever the clock's resolution
     written, removed = publish(staging, output, keep=frozenset({".git"}),
-                               kept=frozenset({"events/kept/index.html"}), previous=previous)
+                               kept=frozenset({"events/kept/index.html"}), previous=Published(files, folders))
     assert contents(output) == {"events/kept/index.html": "kept", "same.txt": "same", "changed.txt": "new",
                                 "events/new/index.html": "new", "hand-made.txt": "not ours", ".git/HEAD": "retained"}
     assert not (output / "events" / "gone").exists()
     assert (output / "same.txt").stat().st_ino == same_inode
-    assert (written, removed) == (2, 1)
+    assert (written, removed) == (2, 2)

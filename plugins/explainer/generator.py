@@ -21,9 +21,9 @@ from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 from pelican.generators import Generator
 
-from . import data_export, feeds, page_writer, seo, urls
+from . import data_export, feeds, fragments, page_writer, seo, urls
 from .markdown import render, trusted_page_html
-from .model import Dataset, Event
+from .model import Dataset
 from .pages import PageSpec, all_pages
 from .reader import split_metadata
 from .site_context import SiteContext, build_site_context
@@ -85,33 +85,11 @@ def install_template_helpers(generator: Any) -> None:
         urls=urls, page_html=trusted_page_html, markdown=render, SITEURL=generator.settings["SITEURL"]
     )
     generator.env.filters["external"] = urls.external
+    fragments.install(generator.env)
 
 
 PAGE_DEFAULTS: dict[str, Any] = {"listing": None, "filter_country": None, "filter_kind": None, "noindex": False}
 """Optional page variables: templates run with StrictUndefined, so every name they test exists."""
-
-
-class EventCards:
-    """The `event_card(event, level)` template global: each card rendered once per build.
-
-    An event's card appears on its year page, its country pages, its kind page and maybe
-    the home page, always with the same HTML; rendering it once keeps the build linear in
-    the number of events rather than in the number of places they appear.
-    """
-
-    def __init__(self, env: Any) -> None:
-        self._env = env
-        self._macro: Any = None
-        self._cards: dict[tuple[str, int], Markup] = {}
-
-    def __call__(self, event: Event, level: int = 3) -> Markup:
-        key = (event.id, level)
-        card = self._cards.get(key)
-        if card is None:
-            if self._macro is None:
-                self._macro = self._env.get_template("_event_card.html").module.card
-            card = self._cards[key] = self._macro(event, level)
-        return card
 
 
 class ExplainerGenerator(Generator):
@@ -145,7 +123,6 @@ class ExplainerGenerator(Generator):
         gc.freeze()
         logger.info("explainer: site context in %.2f s", time.perf_counter() - started)
         self.env.filters["path"] = self.site.path
-        self.env.globals["event_card"] = EventCards(self.env)
         self.context["explainer"] = self.site
 
     def generate_output(self, writer: Any) -> None:
@@ -169,7 +146,7 @@ class ExplainerGenerator(Generator):
         self._files = page_writer.SiteWriter(self)
         self._files.pages(specs, lambda spec: self._render(spec, common))
         # Cards are only shown on pages; dropping them before the data files keeps the peak down.
-        self.env.globals["event_card"] = EventCards(self.env)
+        fragments.install(self.env)
         logger.info("explainer: %d pages rendered in %.2f s", len(paths) + 1, time.perf_counter() - started)
         started = time.perf_counter()
         for page in self.context.get("pages", ()):

@@ -27,6 +27,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
@@ -143,37 +144,68 @@ def _folders_of(files: Iterable[str]) -> set[str]:
     return folders
 
 
+@dataclass(frozen=True)
+class Published:
+    """What a publish left in OUTPUT_PATH: its files, and the mtime of every folder holding
+    them (a file added or removed by hand changes its folder's mtime)."""
+
+    files: frozenset[str]
+    folders: dict[str, int]
+
+
+def _folder_mtimes(root: Path, folders: Iterable[str], known: dict[str, int] | None = None) -> dict[str, int]:
+    """The mtime of each folder (taken from `known` when given there)."""
+    base = str(root)
+    mtimes = {}
+    for folder in folders:
+        mtime = known.get(folder) if known is not None else None
+        if mtime is None:
+            try:
+                mtime = os.stat(f"{base}/{folder}" if folder else base).st_mtime_ns
+            except OSError:
+                continue
+        mtimes[folder] = mtime
+    return mtimes
+
+
 def publish(
     staging: Path, output_path: Path, keep: frozenset[str] = frozenset(), kept: frozenset[str] = frozenset(),
-    previous: frozenset[str] | None = None,
+    previous: Published | None = None,
 ) -> tuple[int, int]:
     """Make OUTPUT_PATH equal to staging plus the `kept` files; return (files written, removed).
 
     `keep` names top-level entries of OUTPUT_PATH to leave alone (Pelican's OUTPUT_RETENTION,
     e.g. a .git folder in a gh-pages checkout); `kept` lists files a writer left unstaged
-    because the published copy was already right. `previous`, when known, lists the files
-    the last publish produced: then only those are candidates for removal, and OUTPUT_PATH
-    is not walked (see `install`).
+    because the published copy was already right. `previous`, when known, is what the last
+    publish left: then stale files are found by comparing lists, and only folders whose mtime
+    changed since (something was added by hand) are read, instead of walking OUTPUT_PATH.
     """
     written, removed, _ = _publish(staging, output_path, keep, kept, previous)
     return written, removed
 
 
 def _publish(
-    staging: Path, output_path: Path, keep: frozenset[str], kept: frozenset[str], previous: frozenset[str] | None,
-) -> tuple[int, int, set[str]]:
-    """`publish`, also returning the files OUTPUT_PATH now holds from this build."""
+    staging: Path, output_path: Path, keep: frozenset[str], kept: frozenset[str], previous: Published | None,
+) -> tuple[int, int, Published]:
+    """`publish`, also returning what OUTPUT_PATH now holds from this build."""
     staged = _files_under(staging)
     produced = set(kept)
     produced.update(staged)
+    folders = _folders_of(produced)
     if not kept and not output_path.exists() and not output_path.is_symlink():
         # First build: one rename publishes everything. mkdtemp made staging private (0700).
         umask = os.umask(0)
         os.umask(umask)
         staging.chmod(0o777 & ~umask)
         os.rename(staging, output_path)
-        return len(staged), 0, produced
+        return len(staged), 0, Published(frozenset(produced), _folder_mtimes(output_path, folders))
     output_path.mkdir(parents=True, exist_ok=True)
+    # Folders changed since the last publish, looked at before this one changes them.
+    changed = set() if previous is None else {
+        folder for folder, mtime in _folder_mtimes(output_path, previous.folders).items()
+        if previous.folders[folder] != mtime
+    }
+    touched: set[str] = set()  # folders this publish changes: their mtime is read again after
     written = removed = 0
     ready: set[str] = {""}  # folders known to exist in OUTPUT_PATH as folders
     for rel in staged:
@@ -181,6 +213,7 @@ def _publish(
         if rel_folder not in ready:
             _make_folder(output_path, rel_folder)
             ready.update(_folders_of((rel,)))
+            touched.update(_folders_of((rel,)))
         source, target = staging / rel, output_path / rel
         if target.is_dir() and not target.is_symlink():
             shutil.rmtree(target)
@@ -189,12 +222,23 @@ def _publish(
         # Same file system as OUTPUT_PATH, so this rename is atomic: a reader of the
         # old site sees either the old or the new file, never half of one.
         os.replace(source, target)
+        touched.add(rel_folder)
         written += 1
-    if previous is not None:
-        removed = _remove_listed(output_path, previous - produced, _folders_of(produced), keep)
+    if previous is None:
+        removed = _remove_unlisted(output_path, produced, folders, keep)
+        mtimes = _folder_mtimes(output_path, folders)
     else:
-        removed = _remove_unlisted(output_path, produced, keep)
-    return written, removed, produced
+        stale = previous.files - produced
+        touched.update(_folders_of(stale))
+        removed = _remove_listed(output_path, stale, folders, keep)
+        for folder in sorted(changed):
+            if os.path.isdir(output_path / folder) and not os.path.islink(output_path / folder):
+                removed += _clean_folder(output_path, folder, produced, folders, keep)
+        touched.update(changed)
+        mtimes = _folder_mtimes(output_path, folders, {
+            folder: mtime for folder, mtime in previous.folders.items() if folder not in touched
+        })
+    return written, removed, Published(frozenset(produced), mtimes)
 
 
 def _make_folder(root: Path, rel_folder: str) -> None:
@@ -233,35 +277,38 @@ def _remove_listed(root: Path, stale: Iterable[str], folders: set[str], keep: fr
         try:
             os.rmdir(root / rel_folder)
         except OSError:
-            pass  # not empty (files added by hand) or gone
+            pass  # not empty (files added by hand, removed at the next full walk) or gone
     return removed
 
 
-def _remove_unlisted(root: Path, produced: set[str], keep: frozenset[str]) -> int:
-    """Remove everything under `root` that is not in `produced` (nor kept), walking it all."""
+def _remove_unlisted(root: Path, produced: set[str], folders: set[str], keep: frozenset[str]) -> int:
+    """Remove everything under `root` that this build did not produce (nor keep), walking it all."""
     removed = 0
-    folders = _folders_of(produced)
-    for folder, dirs, files in os.walk(root, topdown=False):
+    for folder, _dirs, _files in os.walk(root, topdown=False):
         rel_folder = folder[len(str(root)) + 1:].replace(os.sep, "/") if folder != str(root) else ""
-        if rel_folder and rel_folder.split("/", 1)[0] in keep:
-            continue
-        for name in files:
-            rel = f"{rel_folder}/{name}" if rel_folder else name
-            if rel not in produced and not (not rel_folder and name in keep):
-                (root / rel).unlink()
-                removed += 1
-        for name in dirs:
-            rel = f"{rel_folder}/{name}" if rel_folder else name
-            if rel not in folders and rel not in produced and not (not rel_folder and name in keep):
-                path = root / rel
-                if path.is_symlink():
-                    path.unlink()
-                else:
-                    shutil.rmtree(path)
+        removed += _clean_folder(root, rel_folder, produced, folders, keep)
     return removed
 
 
-MANIFEST_FORMAT = 1
+def _clean_folder(root: Path, rel_folder: str, produced: set[str], folders: set[str], keep: frozenset[str]) -> int:
+    """Remove the entries of one folder that this build did not produce (nor keep)."""
+    if rel_folder and rel_folder.split("/", 1)[0] in keep:
+        return 0
+    removed = 0
+    with os.scandir(root / rel_folder if rel_folder else root) as entries:
+        for entry in list(entries):
+            rel = f"{rel_folder}/{entry.name}" if rel_folder else entry.name
+            if rel in produced or rel in folders or (not rel_folder and entry.name in keep):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+                removed += 1
+    return removed
+
+
+MANIFEST_FORMAT = 2
 
 
 def _manifest_path(cache_dir: Path, output_path: Path) -> Path:
@@ -269,22 +316,24 @@ def _manifest_path(cache_dir: Path, output_path: Path) -> Path:
     return cache_dir / f"published-{key}.marshal"
 
 
-def _read_manifest(path: Path | None) -> frozenset[str] | None:
+def _read_manifest(path: Path | None) -> Published | None:
     if path is None:
         return None
     try:
-        header, files = marshal.loads(path.read_bytes())
+        header, files, folders = marshal.loads(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None
-    return frozenset(files) if header == (MANIFEST_FORMAT, sys.version) else None
+    if header != (MANIFEST_FORMAT, sys.version) or not isinstance(folders, dict):
+        return None
+    return Published(frozenset(files), folders)
 
 
-def _write_manifest(path: Path, files: set[str]) -> None:
+def _write_manifest(path: Path, published: Published) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(marshal.dumps(((MANIFEST_FORMAT, sys.version), sorted(files))))
+            handle.write(marshal.dumps(((MANIFEST_FORMAT, sys.version), sorted(published.files), published.folders)))
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -318,17 +367,20 @@ def install(pelican: Any) -> None:
             previous = _read_manifest(manifest) if output_path.is_dir() else None
             if manifest is not None:
                 manifest.unlink(missing_ok=True)
-            written, removed, produced = _publish(staging, output_path, keep, frozenset(build.kept), previous)
-            logger.info("Published to %s: %d files written, %d removed", output_path, written, removed)
+            started = time.perf_counter()
+            written, removed, published = _publish(staging, output_path, keep, frozenset(build.kept), previous)
+            logger.info("Published to %s: %d files written, %d removed in %.2f s", output_path, written, removed,
+                        time.perf_counter() - started)
             callbacks = build.after
             if manifest is not None:
-                callbacks = [lambda: _write_manifest(manifest, produced), *callbacks]
+                callbacks = [lambda: _write_manifest(manifest, published), *callbacks]
             for callback in callbacks:
                 try:
                     callback()
                 except OSError as error:
                     # The site is published; a cache that cannot be saved only costs speed.
                     logger.warning("After publishing %s: %s", output_path, error)
+            logger.debug("Published and saved caches in %.2f s", time.perf_counter() - started)
         finally:
             del _builds[staging]
             pelican.output_path = str(output_path)
