@@ -11,12 +11,10 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable, Protocol
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from markupsafe import Markup
 
@@ -96,131 +94,6 @@ def _words(tokens: list[Token]) -> str:
     return " ".join("".join(parts).split())
 
 
-# The fast path. Almost every text in events.yaml is paragraphs of prose with **strong**,
-# *emphasis* and [links](https://...). markdown-it parses those in ~0.13 ms each, which at
-# 10,000 events is more than a second of every cold build, so `_simple` renders that subset
-# directly, and gives up (None) on any text that could mean anything else: then markdown-it
-# renders it. What it accepts, it renders exactly as markdown-it does (HTML and words alike;
-# tests/test_markdown_fast_path.py compares the two on generated and corpus texts):
-# - lines never start or end with a space and contain no tab or control character; blank
-#   lines are empty; a line starts with a letter, a digit not followed by '.' or ')', a
-#   quote, '(', a link or an opening '*' (so no heading, list, quote, rule, fence, table,
-#   indented code or link reference definition can start);
-# - no character that starts other inline syntax: \ ` < > & _ ~ | (entities, escapes, code,
-#   raw HTML, autolinks, underscores, strikethrough, tables), nor '![' (an image);
-# - '*' runs of one or two, each clearly an opener (after a space or the start of the
-#   paragraph, before a letter or digit) or clearly a closer (after a letter or digit and
-#   before a space, the end or punctuation, or after punctuation and before a space or the
-#   end), nested properly with equal lengths, so CommonMark's delimiter rules reduce to
-#   matching brackets;
-# - '[' and ']' only in links `[label](address)` whose label is plain text on one line and
-#   whose address has no space, parenthesis, quote, '<', '>', '\', '&' or '*', and passes
-#   the same normalisation and `is_safe_link` check as markdown-it's.
-
-_INLINE = re.compile(
-    r"(?P<text>(?:[^*\[\]!\n]+|!(?!\[))+)"
-    r"|(?P<newline>\n)"
-    r"|(?P<stars>\*+)"
-    r"|\[(?P<label>[^\[\]*\n]+)\]\((?P<address>[A-Za-z0-9\-._~:/?#@!$'+,;=%]+)\)"
-)
-_PLAIN_ASCII = re.compile(r"[A-Za-z0-9 .,;:!?'\"()/%+=#@$^{}\-]*")
-"""ASCII characters that are text and nothing else wherever the first-character rule allows them."""
-_LINE_START = re.compile(r"[^\W_]|[\"'(\[*]")
-_LIST_NUMBER = re.compile(r"[0-9]+[.)]")
-_CLOSER_PUNCTUATION = frozenset(".,;:!?)\"'")
-_SPACE = frozenset(" \n")
-
-
-def _plain_chars(piece: str) -> bool:
-    if piece.isascii():
-        return _PLAIN_ASCII.fullmatch(piece) is not None
-    # Letters, marks, digits, punctuation and symbols of any script; no space or format
-    # character beyond the ASCII space (their meaning next to '*' or at a line's end differs).
-    return all(
-        _PLAIN_ASCII.fullmatch(ch) is not None if ch.isascii() else unicodedata.category(ch)[0] not in "CZ"
-        for ch in piece
-    )
-
-
-@lru_cache(maxsize=4096)
-def _safe_href(address: str) -> str | None:
-    """The href markdown-it writes for a link address, or None when it would refuse the link."""
-    normalized = _PARSER.normalizeLink(address)
-    return escapeHtml(normalized) if _PARSER.validateLink(normalized) else None
-
-
-def _simple_paragraph(paragraph: str, html_parts: list[str], words: list[str]) -> bool:
-    """Append the paragraph's HTML and words; False when it is not in the fast path's subset."""
-    html_parts.append("<p>")
-    open_runs: list[int] = []
-    position, end = 0, len(paragraph)
-    while position < end:
-        match = _INLINE.match(paragraph, position)
-        if match is None:
-            return False  # a stray '[', ']' or '!['
-        kind = match.lastgroup
-        if kind == "text":
-            piece = match.group()
-            if not _plain_chars(piece):
-                return False
-            html_parts.append(escapeHtml(piece))
-            words.append(piece)
-        elif kind == "newline":
-            html_parts.append("\n")
-            words.append(" ")
-        elif kind == "stars":
-            run = len(match.group())
-            before = paragraph[position - 1] if position else " "
-            after = paragraph[match.end()] if match.end() < end else " "
-            if run > 2:
-                return False
-            if before in _SPACE and after.isalnum():
-                open_runs.append(run)
-                html_parts.append("<strong>" if run == 2 else "<em>")
-            elif (before.isalnum() and (after in _SPACE or after in _CLOSER_PUNCTUATION)) or (
-                before in _CLOSER_PUNCTUATION and after in _SPACE
-            ):
-                if not open_runs or open_runs.pop() != run:
-                    return False
-                html_parts.append("</strong>" if run == 2 else "</em>")
-            else:
-                return False
-        else:
-            label = match.group("label")
-            href = _safe_href(match.group("address"))
-            if href is None or not _plain_chars(label):
-                return False
-            html_parts.append(f'<a href="{href}">{escapeHtml(label)}</a>')
-            words.append(label)
-        position = match.end()
-    if open_runs:
-        return False
-    html_parts.append("</p>\n")
-    words.append(" ")
-    return True
-
-
-def _simple(text: str) -> Rendered | None:
-    """`text` rendered without markdown-it, or None when it is outside the fast path's subset."""
-    html_parts: list[str] = []
-    words: list[str] = []
-    paragraph: list[str] = []
-    for line in (*text.split("\n"), ""):
-        if not line:
-            if paragraph and not _simple_paragraph("\n".join(paragraph), html_parts, words):
-                return None
-            paragraph = []
-            continue
-        if line[0] == " " or line[-1] == " " or _LINE_START.match(line) is None:
-            return None
-        if line[0].isdigit() and _LIST_NUMBER.match(line):
-            return None
-        paragraph.append(line)
-    if not html_parts:
-        return None
-    return Rendered(Markup("".join(html_parts)), " ".join("".join(words).split()))
-
-
 class RenderedStore(Protocol):
     """A cache of rendered texts kept between builds (see explainer.incremental.MarkdownStore)."""
 
@@ -271,16 +144,12 @@ def rendered(text: str) -> Rendered:
     if stored is not None:
         found = Rendered(Markup(stored[0]), stored[1])
     else:
-        found = _simple(text) or _parsed(text)
+        tokens = _PARSER.parse(text)
+        found = Rendered(Markup(_PARSER.renderer.render(tokens, _PARSER.options, {})), _words(tokens))
         if _store is not None:
             _store.put(text, str(found.html), found.words)
     _rendered[text] = found
     return found
-
-
-def _parsed(text: str) -> Rendered:
-    tokens = _PARSER.parse(text)
-    return Rendered(Markup(_PARSER.renderer.render(tokens, _PARSER.options, {})), _words(tokens))
 
 
 def render(text: str) -> Markup:
