@@ -4,7 +4,9 @@ load gives: the same Dataset for every valid file, and for every invalid one the
 """
 from __future__ import annotations
 
+import pickle
 import re
+import zlib
 from pathlib import Path
 
 import pytest
@@ -154,7 +156,7 @@ def test_renaming_a_law_gives_the_whole_loads_messages(tmp_path: Path, corpus_te
     assert cached_digests(cache) == {p.digest for p in entries.split(corpus_text) or () if p.collection}
 
 
-@pytest.mark.parametrize("damage", ["truncated", "flipped byte", "garbage", "empty", "not a dict"])
+@pytest.mark.parametrize("damage", ["truncated", "flipped byte", "garbage", "empty", "not a dict", "bad record"])
 def test_a_damaged_cache_is_ignored_and_rewritten(tmp_path: Path, corpus_text: str, damage: str) -> None:
     cache = tmp_path / "cache"
     load_file(tmp_path, corpus_text, cache)
@@ -169,13 +171,16 @@ def test_a_damaged_cache_is_ignored_and_rewritten(tmp_path: Path, corpus_text: s
     elif damage == "empty":
         data = b""
     else:  # a well-formed file of the right checksum holding the wrong thing
-        import pickle
-        import zlib
-        payload = pickle.dumps(["not", "records"])
+        records: object = ["not", "records"]
+        if damage == "bad record":
+            records = dict(EntryCache(cache).read())
+            records[next(iter(records))] = b"\x00junk"
+        payload = pickle.dumps(records)
         data = b"explainer-entries\n" + zlib.crc32(payload).to_bytes(4, "big") + payload
     file.write_bytes(data)
     assert facts(load_file(tmp_path, corpus_text, cache)) == facts(whole(corpus_text))
     assert len(cached_digests(cache)) == sum(1 for p in entries.split(corpus_text) or () if p.collection)
+    assert b"\x00junk" not in cache.joinpath(file.name).read_bytes()  # rewritten whole
 
 
 def test_records_of_another_code_version_are_removed(tmp_path: Path) -> None:

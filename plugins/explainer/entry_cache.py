@@ -74,10 +74,11 @@ class EntryCache:
             self.records = records
         return self.records
 
-    def write(self, records: dict[str, bytes]) -> None:
-        """Keep exactly `records`; skipped when they are the ones read. Best effort: a cache
-        that cannot be written only makes the next load slower."""
-        if self.folder is None or records.keys() == self.records.keys():
+    def write(self, records: dict[str, bytes], read_now: bool) -> None:
+        """Keep exactly `records`; skipped when they are the ones read (same entries, none of
+        them read anew by this load). Best effort: a cache that cannot be written only makes
+        the next load slower."""
+        if self.folder is None or (not read_now and records.keys() == self.records.keys()):
             return
         path = self.path
         assert path is not None

@@ -83,25 +83,45 @@ of its text)."""
 
 
 def _fast(text: str, cache_dir: Path | None, jobs: int | None) -> Dataset | None:
-    """The Dataset, or None when the whole way must decide (a problem, or a layout not understood)."""
+    """The Dataset, or None when the whole way must decide (a problem, or a layout not understood).
+
+    Whatever goes wrong here only sends the load the whole way, which runs the same validation
+    and building code: a bug here shows there, and a problem is always reported by it."""
     pieces = entries_mod.split(text)
     if pieces is None:
         return None
     cache = EntryCache(cache_dir)
     known = cache.read()
-    records: dict[str, bytes] = {}
+    blobs: dict[str, bytes] = {}
+    records: dict[str, Record] = {}
     missing = []
     for piece in pieces:
-        if piece.collection is not None and piece.digest not in records:
-            blob = known.get(piece.digest)
-            if blob is None:
-                missing.append(piece)
-            else:
-                records[piece.digest] = blob
+        digest = piece.digest
+        if piece.collection is None or digest in records:
+            continue
+        blob = known.get(digest)
+        try:
+            records[digest] = marshal.loads(blob)  # type: ignore[arg-type]
+            blobs[digest] = blob  # type: ignore[assignment]
+        except Exception:  # noqa: BLE001 - not in the cache (None), or a damaged record: read it
+            missing.append(piece)
     read = _read_missing(text, missing, jobs)
     if read is None:
         return None
-    records.update(read)
+    for digest, blob in read.items():
+        records[digest] = marshal.loads(blob)
+        blobs[digest] = blob
+    try:
+        dataset = _assemble(text, pieces, records)
+    except (Defect, KeyError):  # a repeated key or id, or a reference to an undefined key
+        return None
+    if dataset is not None:
+        cache.write(blobs, read_now=bool(read))
+    return dataset
+
+
+def _assemble(text: str, pieces: list[entries_mod.Piece], records: dict[str, Record]) -> Dataset | None:
+    """The Dataset from every entry's record, after the checks that span entries."""
     collected: dict[str, list[Entry]] = {c.name: [] for c in COLLECTIONS}
     depth: int | None = 0
     for piece in pieces:
@@ -112,20 +132,12 @@ def _fast(text: str, cache_dir: Path | None, jobs: int | None) -> Dataset | None
                 return None
             profile = bracket_profile(between)
         else:
-            try:
-                key, line, values, profile = marshal.loads(records[digest])
-            except Exception:  # noqa: BLE001 - a damaged record: read the file instead
-                return None
+            key, line, values, profile = records[digest]
             collected[collection].append((key, piece.line + line, values, digest))
         depth = bracket_step(depth, profile)  # type: ignore[arg-type]
         if depth is None:
             return None
-    try:
-        dataset = build(collected)
-    except (Defect, KeyError):  # a repeated key or id, or a reference to an undefined key
-        return None
-    cache.write(records)
-    return dataset
+    return build(collected)
 
 
 def _read_missing(text: str, missing: list[entries_mod.Piece], jobs: int | None) -> dict[str, bytes] | None:
@@ -163,8 +175,8 @@ def _read_entries(text: str, pieces: Sequence[entries_mod.Piece]) -> dict[str, b
             # record keeps the entry's line relative to its text, which the assembly moves to
             # where the entry sits now. Messages never come from here, so they need no lines.
             key, line, values = reader.read(compose(f"{piece.collection}:\n{body}", ""), piece.collection)
-        except (EventsFileError, Defect):
-            return None
+        except Exception:  # noqa: BLE001 - a problem (EventsFileError, Defect), or anything else:
+            return None    # the whole way decides, and reports it
         record: Record = (key, line - 2, values, bracket_profile(body))
         read[piece.digest] = marshal.dumps(record)
     return read

@@ -636,10 +636,9 @@ class _Builder:
     def __init__(self, entries: dict[str, list[Entry]]) -> None:
         self.entries = entries
         self.tables: dict[str, dict[str, object]] = {name: {} for name in _SINGULAR}
-        # Equal values are made once and shared (they are immutable): many events share a date,
-        # or list the same countries or law.
+        # Each date is made once and shared (dates are immutable; many events share one), which
+        # also works out each date's sort key once.
         self.dates: dict[tuple[int, int | None, int | None], PartialDate] = {}
-        self.ref_lists: dict[tuple[str, tuple[str, ...]], tuple[object, ...]] = {}
         # Record type -> (converter or None, the model's default) per field, in model order.
         self.plans = {name: tuple((self.converter(spec), _default(_MODELS[name], spec.name)) for spec in order)
                       for name, order in _ORDER.items()}
@@ -656,14 +655,8 @@ class _Builder:
         if kind is Kind.REF:
             return self.tables[spec.target].__getitem__  # type: ignore[index]
         if kind is Kind.REFS:
-            get, lists = self.tables[spec.target].__getitem__, self.ref_lists  # type: ignore[index]
-
-            def refs(keys: tuple[str, ...]) -> tuple[object, ...]:
-                found = lists.get((spec.target, keys))
-                if found is None:
-                    found = lists[spec.target, keys] = tuple(map(get, keys))
-                return found
-            return refs
+            get = self.tables[spec.target].__getitem__  # type: ignore[index]
+            return lambda keys: tuple(map(get, keys))
         if kind is Kind.RECORDS:
             cls, name = _MODELS[spec.record], spec.record  # type: ignore[index]
             return lambda items: tuple(cls(*self.values(name, item)) for item in items)
