@@ -75,7 +75,7 @@ class Piece:
     """The collection the entry belongs to; None for text between entries (top-level lines,
     comments before a collection's first entry)."""
     digest: str = ""
-    """For an entry: a hash of its collection and text."""
+    """For an entry: a hash (BLAKE2b) of its collection and its text."""
 
 
 def split(text: str) -> list[Piece] | None:
@@ -140,13 +140,16 @@ def _pieces(text: str, starts: list[tuple[int, str | None]]) -> list[Piece]:
     line = 1
     previous = 0
     ends = [start for start, _ in starts[1:]] + [len(text)]
+    # For ASCII text (the usual case) character offsets are byte offsets: encode once, hash slices.
+    data = memoryview(text.encode("ascii")) if text.isascii() else None
+    hashers = {c: hashlib.blake2b(c.encode() + b"\n", digest_size=16) for c in _NAMES}
     for (start, collection), end in zip(starts, ends):
         line += text.count("\n", previous, start)
         previous = start
         if collection is None:
             pieces.append(Piece(start, end, line, None))
-        else:
-            digest = hashlib.blake2b(f"{collection}\n{text[start:end]}".encode("utf-8", "surrogatepass"),
-                                     digest_size=16).hexdigest()
-            pieces.append(Piece(start, end, line, collection, digest))
+            continue
+        hasher = hashers[collection].copy()
+        hasher.update(data[start:end] if data is not None else text[start:end].encode("utf-8", "surrogatepass"))
+        pieces.append(Piece(start, end, line, collection, hasher.hexdigest()))
     return pieces

@@ -92,36 +92,33 @@ def _fast(text: str, cache_dir: Path | None, jobs: int | None) -> Dataset | None
         return None
     cache = EntryCache(cache_dir)
     known = cache.read()
-    blobs: dict[str, bytes] = {}
-    records: dict[str, Record] = {}
-    missing = []
-    for piece in pieces:
-        digest = piece.digest
-        if piece.collection is None or digest in records:
-            continue
-        blob = known.get(digest)
+    for _attempt in range(2):
+        missing = [piece for piece in pieces if piece.collection is not None and piece.digest not in known]
+        read = _read_missing(text, missing, jobs)
+        if read is None:
+            return None
+        used: dict[str, bytes] = {}
         try:
-            records[digest] = marshal.loads(blob)  # type: ignore[arg-type]
-            blobs[digest] = blob  # type: ignore[assignment]
-        except Exception:  # noqa: BLE001 - not in the cache (None), or a damaged record: read it
-            missing.append(piece)
-    read = _read_missing(text, missing, jobs)
-    if read is None:
-        return None
-    for digest, blob in read.items():
-        records[digest] = marshal.loads(blob)
-        blobs[digest] = blob
-    try:
-        dataset = _assemble(text, pieces, records)
-    except (Defect, KeyError):  # a repeated key or id, or a reference to an undefined key
-        return None
-    if dataset is not None:
-        cache.write(blobs, read_now=bool(read))
-    return dataset
+            dataset = _assemble(text, pieces, read, known, used)
+        except (Defect, KeyError):  # a repeated key or id, or a reference to an undefined key
+            return None
+        except _DamagedRecord:  # the file's checksum held, yet a record cannot be read: trust none
+            known = {}
+            continue
+        if dataset is not None:
+            cache.write(used, read_now=bool(read))
+        return dataset
+    return None
 
 
-def _assemble(text: str, pieces: list[entries_mod.Piece], records: dict[str, Record]) -> Dataset | None:
-    """The Dataset from every entry's record, after the checks that span entries."""
+class _DamagedRecord(Exception):
+    pass
+
+
+def _assemble(text: str, pieces: list[entries_mod.Piece], read: dict[str, bytes], known: dict[str, bytes],
+              used: dict[str, bytes]) -> Dataset | None:
+    """The Dataset from every entry's record (those `read` now, else those `known` from the
+    cache), after the checks that span entries; `used` gets the record of each entry."""
     collected: dict[str, list[Entry]] = {c.name: [] for c in COLLECTIONS}
     depth: int | None = 0
     for piece in pieces:
@@ -132,7 +129,11 @@ def _assemble(text: str, pieces: list[entries_mod.Piece], records: dict[str, Rec
                 return None
             profile = bracket_profile(between)
         else:
-            key, line, values, profile = records[digest]
+            blob = used[digest] = read.get(digest) or known[digest]
+            try:
+                key, line, values, profile = marshal.loads(blob)
+            except Exception:  # noqa: BLE001
+                raise _DamagedRecord from None
             collected[collection].append((key, piece.line + line, values, digest))
         depth = bracket_step(depth, profile)  # type: ignore[arg-type]
         if depth is None:
