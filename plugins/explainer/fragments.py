@@ -34,7 +34,9 @@ CACHED: dict[str, tuple[str, str]] = {
     "source_entry": ("_citation.html", "source_entry"),
     "card": ("_event_card.html", "card"),
     "event_line": ("_event_card.html", "event_line"),
+    "head_links": ("_layout.html", "head_links"),
     "site_header": ("_layout.html", "site_header"),
+    "site_footer": ("_layout.html", "site_footer"),
 }
 """Macros rendered once per distinct arguments, by the filter name templates use."""
 
@@ -70,5 +72,3 @@ def install(env: Any) -> None:
     """
     for filter_name, (template, macro) in CACHED.items():
         env.filters[filter_name] = CachedMacro(env, template, macro)
-    # Transitional: the `event_card(event, level)` global of templates written before the filters.
-    env.globals["event_card"] = env.filters["card"]
