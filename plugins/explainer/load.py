@@ -27,7 +27,7 @@ from .fields import COLLECTIONS
 from .model import Dataset
 from .parallel import run_in_child, run_shares, worker_count
 from .problems import EventsFileError, Problem
-from .validate import Defect, Entry, EntryReader, build, validate
+from .validate import Entry, EntryReader, build, validate
 from .yamlsource import bracket_profile, bracket_step, compose, decode, read_file, text_is_clean
 
 __all__ = ["EventsFileError", "Problem", "load_dataset", "load_dataset_from_bytes", "load_dataset_from_text"]
@@ -100,11 +100,11 @@ def _fast(text: str, cache_dir: Path | None, jobs: int | None) -> Dataset | None
         used: dict[str, bytes] = {}
         try:
             dataset = _assemble(text, pieces, read, known, used)
-        except (Defect, KeyError):  # a repeated key or id, or a reference to an undefined key
-            return None
         except _DamagedRecord:  # the file's checksum held, yet a record cannot be read: trust none
             known = {}
             continue
+        except Exception:  # noqa: BLE001 - Defect (a repeated key or id), KeyError (a reference
+            return None    # to an undefined key), or anything unforeseen: the whole way decides
         if dataset is not None:
             cache.write(used, read_now=bool(read))
         return dataset
