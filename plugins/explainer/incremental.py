@@ -174,18 +174,20 @@ class Digester:
         if done is None:
             kind = type(value)
             own = getattr(value, "digest", "")
-            if own:
-                plain: list[Any] = [kind.__name__, own, getattr(value, _field_names(kind)[0])]
-                self._references(value, plain)
+            if own:  # all strings (the key is a slug, an id or a code): joined, not repr'd
+                parts: list[str] = [kind.__name__, own, getattr(value, _field_names(kind)[0])]
+                self._references(value, parts)
+                if kind is Source:
+                    parts.append(self._source_path(value))
+                text = "\x00".join(parts)
             else:
-                plain = [kind.__name__]
+                plain: list[Any] = [kind.__name__]
                 for name in _field_names(kind):
                     plain.append(self._plain(getattr(value, name)))
-            if kind is Source:
-                plain.append(self._source_path(value))
-            done = self._memo[key] = hashlib.blake2b(
-                repr(plain).encode("utf-8", "surrogatepass"), digest_size=16
-            ).hexdigest()
+                if kind is Source:
+                    plain.append(self._source_path(value))
+                text = repr(plain)
+            done = self._memo[key] = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
             self._keep.append(value)
         return done
 
@@ -369,10 +371,22 @@ def _save_atomically(path: Path, header: tuple[Any, ...], payload: Any) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(marshal.dumps((header, payload)))
-        os.replace(temp, path)
+        _rename_over(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _rename_over(temp: str, path: Path) -> None:
+    """Put `temp` in place of `path`, for a cache: unlink, then rename. Renaming over an existing
+    file makes ext4 (auto_da_alloc) write the new file's data out at once, which took up to
+    0.7 s for a 20 MB cache on a busy machine; a reader finding no file in between only loses
+    the cache, and so does a crash."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    os.rename(temp, path)
 
 
 def _header(kind: str, *more: Any) -> tuple[Any, ...]:

@@ -334,7 +334,7 @@ def _write_manifest(path: Path, published: Published) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(marshal.dumps(((MANIFEST_FORMAT, sys.version), sorted(published.files), published.folders)))
-        os.replace(temp, path)
+        os.replace(temp, path)  # small: the rename costs nothing here
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
