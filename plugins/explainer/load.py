@@ -142,18 +142,23 @@ def _assemble(text: str, pieces: list[entries_mod.Piece], read: dict[str, bytes]
 
 
 def _read_missing(text: str, missing: list[entries_mod.Piece], jobs: int | None) -> dict[str, bytes] | None:
-    """Digest -> record of each entry in `missing`; None as soon as one is not clean."""
+    """Digest -> record of each entry in `missing`; None as soon as one is not clean.
+
+    More than PARALLEL_ABOVE characters of entries are read in forked workers, one per core,
+    while this process waits: it never holds their YAML nodes, and its heap stays as small as
+    when it loaded the whole file in a child (see `_whole`); only the records come back.
+    """
     size = sum(piece.end - piece.start for piece in missing)
-    parts = worker_count(jobs) if size > PARALLEL_ABOVE else 1
-    if parts == 1:
+    if size <= PARALLEL_ABOVE or not hasattr(os, "fork"):
         return _read_entries(text, missing)
-    # Contiguous shares of about equal text, so each worker's records come back in file order.
-    shares: list[list[entries_mod.Piece]] = [[] for _ in range(parts)]
+    parts = worker_count(jobs)
+    shares: list[list[entries_mod.Piece]] = [[] for _ in range(parts)]  # contiguous, of about equal text
     done = 0
     for piece in missing:
         shares[min(parts - 1, done * parts // size)].append(piece)
         done += piece.end - piece.start
-    results = run_shares(shares, lambda share: _read_entries(text, share))
+    # run_shares does the first share here: give it none.
+    results = run_shares([[], *shares], lambda share: _read_entries(text, share))
     read: dict[str, bytes] = {}
     for result in results:
         if result is None:
@@ -165,8 +170,7 @@ def _read_missing(text: str, missing: list[entries_mod.Piece], jobs: int | None)
 def _read_entries(text: str, pieces: Sequence[entries_mod.Piece]) -> dict[str, bytes] | None:
     """Compose and read each entry on its own (see `entries` for why that equals reading it in
     the whole file). Each entry's nodes are dropped as soon as it is read, so the YAML heap
-    never holds more than one entry; that is why no child process is needed for memory here,
-    unlike the whole way."""
+    never holds more than one entry's."""
     reader = EntryReader()
     read = {}
     for piece in pieces:
