@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 
 PARALLEL_MINIMUM = 200
 """Fewer pages than this to render are not worth a fork."""
+FINGERPRINT_SHARE = 20
+"""Fingerprinting a page costs about a twentieth of rendering it: forking for fingerprints
+needs that many times more pages (4,000 with the default PARALLEL_MINIMUM)."""
 
 
 def markdown_version() -> str:
@@ -86,9 +89,11 @@ class SiteWriter:
         # With no record to compare with (a first build, or templates changed) nothing can be
         # skipped: the fingerprints are then computed while rendering, in the workers.
         deferred = not record.previous
-        for spec in specs:
+        jobs = parallel.worker_count(settings.get("EXPLAINER_JOBS"))
+        minimum = int(settings.get("EXPLAINER_PARALLEL_MINIMUM", PARALLEL_MINIMUM))
+        fingerprints = [None] * len(specs) if deferred else self._fingerprints(specs, jobs, minimum)
+        for spec, fingerprint in zip(specs, fingerprints):
             relative = urls.to_file(spec.path)
-            fingerprint = None if deferred else prints.of(spec)
             if fingerprint is not None and record.unchanged(relative, fingerprint):
                 record.keep(relative)
                 kept.append(relative)
@@ -110,8 +115,6 @@ class SiteWriter:
                     notes.append((relative, fingerprint, len(data)))
             return same, notes
 
-        jobs = parallel.worker_count(settings.get("EXPLAINER_JOBS"))
-        minimum = int(settings.get("EXPLAINER_PARALLEL_MINIMUM", PARALLEL_MINIMUM))
         forked = jobs > 1 and len(todo) >= minimum
         if forked:
             _render_markdown_in_workers(self.generator.dataset, jobs, minimum)
@@ -129,6 +132,21 @@ class SiteWriter:
             len(specs), len(todo), len(kept), fingerprinted - started, time.perf_counter() - fingerprinted,
             jobs if forked else 1, "es" if forked else "",
         )
+
+    def _fingerprints(self, specs: list[Any], jobs: int, minimum: int) -> list[str | None]:
+        """The fingerprint of each spec; on a large site, split over `jobs` forked processes
+        after the events' digests (which most pages use) are known, so that every process
+        inherits them."""
+        prints = self.prints
+        if jobs == 1 or len(specs) < minimum * FINGERPRINT_SHARE:
+            return [prints.of(spec) for spec in specs]
+        for event in self.generator.dataset.events:
+            prints.digester.model(event)
+        shares = [specs[index::jobs] for index in range(jobs)]
+        found: list[str | None] = [None] * len(specs)
+        for index, share in enumerate(parallel.run_shares(shares, lambda share: [prints.of(spec) for spec in share])):
+            found[index::jobs] = share
+        return found
 
     def file(self, relative: str, make: Callable[[], str], inputs: tuple[Any, ...] | None = None) -> None:
         """Stage the file `make()` writes, unless `inputs` (everything it is made from besides
