@@ -275,3 +275,15 @@ def test_invalid_fixtures_give_the_same_messages_with_a_warm_cache(tmp_path: Pat
         with pytest.raises(EventsFileError) as caught:
             load.load_dataset(fixture, display_name=fixture.name, cache_dir=cache, jobs=1)
         assert [p.position for p in caught.value.problems] == expectations(fixture), fixture.name
+
+
+def test_the_build_keeps_entries_in_its_cache_folder(tmp_path: Path) -> None:
+    from explainer.generator import load_events
+
+    events = tmp_path / "events.yaml"
+    events.write_text(MINIMAL, encoding="utf-8")
+    settings = {"EXPLAINER_EVENTS": str(events), "EXPLAINER_CACHE_DIR": str(tmp_path / "cache"), "EXPLAINER_JOBS": 1}
+    dataset = load_events(settings)
+    assert facts(dataset) == facts(whole(MINIMAL))
+    assert len(list((tmp_path / "cache").glob(f"{PREFIX}*.pickle"))) == 1
+    assert load_events({**settings, "EXPLAINER_DATASET": dataset}) is dataset
