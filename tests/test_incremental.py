@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from explainer.incremental import Digester
+from explainer.incremental import SAVE_MINIMUM, Digester, LineStore, MarkdownStore
 from explainer.text import Text
 
 from benchmarks import corpus as corpus_mod
@@ -199,3 +199,36 @@ def test_digester_uses_the_loaders_digest_and_follows_references() -> None:
     assert digest(moved) != digest(with_digest)
     # A source's place in the bibliography is part of it (links point there).
     assert Digester(lambda source: "sources/2/#x").model(with_digest) != digest(with_digest)
+
+
+def test_markdown_store_round_trip_and_small_additions_wait(tmp_path: Path) -> None:
+    store = MarkdownStore(tmp_path, "v1")
+    texts = [f"text {n}" for n in range(SAVE_MINIMUM)]
+    for text in texts:
+        assert store.get(text) is None
+        store.put(text, f"<p>{text}</p>", text)
+    store.save()
+    again = MarkdownStore(tmp_path, "v1")
+    assert again.get("text 7") == ("<p>text 7</p>", "text 7")
+    assert MarkdownStore(tmp_path, "v2").get("text 7") is None  # another renderer version
+    again.put("one more", "<p>one more</p>", "one more")
+    again.save()  # one new text is not worth rewriting the store
+    assert MarkdownStore(tmp_path, "v1").get("one more") is None
+
+
+def test_line_store_keeps_lines_by_key_under_the_global_hash(tmp_path: Path) -> None:
+    made: list[str] = []
+
+    def make(item: str) -> bytes:
+        made.append(item)
+        return item.upper().encode()
+
+    store = LineStore(tmp_path, "g1")
+    line = store.cached("json", make, key=lambda item: item)
+    assert [line(item) for item in ("a", "b")] == [b"A", b"B"]
+    store.save()  # no store on file yet: saved however few lines were made
+    made.clear()
+    line = LineStore(tmp_path, "g1").cached("json", make, key=lambda item: item)
+    assert [line(item) for item in ("a", "b")] == [b"A", b"B"] and made == []
+    line = LineStore(tmp_path, "g2").cached("json", make, key=lambda item: item)
+    assert line("a") == b"A" and made == ["a"]

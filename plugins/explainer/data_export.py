@@ -36,33 +36,37 @@ def event_record(event: Event) -> dict[str, Any]:
     }
 
 
-def event_json(event: Event) -> str:
+# The data files are made as UTF-8 bytes, line by line: at 10,000 events they are 13 and 10 MB,
+# and a str beside its encoded copy would double that at the build's peak of memory.
+
+def event_json(event: Event) -> bytes:
     """One event's record as a line of JSON (the C encoder: without `indent`, 10,000 records
     take 0.1 s instead of 1.4 s)."""
-    return json.dumps(event_record(event), ensure_ascii=False)
+    return json.dumps(event_record(event), ensure_ascii=False).encode("utf-8")
 
 
-def events_json(events: Iterable[Event], line: Callable[[Event], str] = event_json) -> str:
+def events_json(events: Iterable[Event], line: Callable[[Event], bytes] = event_json) -> bytes:
     """events.json: one event per line, so that a changed event changes one line of the file.
 
     `line(event)` must return `event_json(event)`; a rebuild passes one that remembers the
     lines of unchanged events.
     """
-    body = ",\n".join(map(line, events))
-    return '{"$schema": ' + json.dumps(SCHEMA_ID) + ', "events": [' + (f"\n{body}\n" if body else "") + "]}\n"
+    body = b",\n".join(map(line, events))
+    head = b'{"$schema": ' + json.dumps(SCHEMA_ID).encode("utf-8") + b', "events": ['
+    return head + (b"\n" + body + b"\n" if body else b"") + b"]}\n"
 
 
 CSV_COLUMNS = ("id", "date", "end_date", "countries", "kind", "title", "summary", "laws", "actors",
                "source_urls", "date_dispute")
 
 
-def _csv_line(row: Iterable[str]) -> str:
+def _csv_line(row: Iterable[str]) -> bytes:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow(row)
-    return out.getvalue()
+    return out.getvalue().encode("utf-8")
 
 
-def event_csv(event: Event) -> str:
+def event_csv(event: Event) -> bytes:
     """One event's CSV row, list fields joined with ' ' (slugs and URLs contain no spaces)."""
     return _csv_line([
         event.id, event.date.iso, event.end_date.iso if event.end_date else "",
@@ -72,9 +76,9 @@ def event_csv(event: Event) -> str:
     ])
 
 
-def events_csv(events: Iterable[Event], line: Callable[[Event], str] = event_csv) -> str:
+def events_csv(events: Iterable[Event], line: Callable[[Event], bytes] = event_csv) -> bytes:
     """One row per event (`line` as for `events_json`)."""
-    return _csv_line(CSV_COLUMNS) + "".join(map(line, events))
+    return _csv_line(CSV_COLUMNS) + b"".join(map(line, events))
 
 
 _DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",

@@ -436,6 +436,10 @@ class OutputRecord:
             _save_atomically(self.path, _header("outputs", self.global_hash), self.current)
 
 
+SAVE_MINIMUM = 100
+"""New entries that make a cache worth writing again (see MarkdownStore.save, LineStore.save)."""
+
+
 class MarkdownStore:
     """Rendered Markdown by a hash of the source text, kept between builds in the cache folder.
 
@@ -478,8 +482,14 @@ class MarkdownStore:
         self.used.add(key)
 
     def save(self, live: Callable[[], Iterable[str]] = tuple) -> None:
-        """Write the store if texts were added; `live()` names texts worth keeping though unused."""
+        """Write the store if texts were added; `live()` names texts worth keeping though unused.
+
+        A store on file is written again only once SAVE_MINIMUM texts are new: rewriting 14 MB
+        after each one-summary edit costs more than parsing the few texts a later build finds
+        missing (each build finds them again until then)."""
         if self.path is None or not self.added:
+            return
+        if len(self.added) < SAVE_MINIMUM and self._stored():
             return
         entries = {**self._stored(), **self.added}
         added = self._added_before + len(self.added)
@@ -499,11 +509,11 @@ class LineStore:
         enabled = cache_dir is not None and global_hash is not None
         self.path = cache_dir / "lines.marshal" if enabled and cache_dir is not None else None
         self.header = _header("lines", global_hash)
-        self._stored: dict[str, str] | None = None
-        self.used: dict[str, str] = {}
+        self._stored: dict[str, bytes] | None = None
+        self.used: dict[str, bytes] = {}
         self.made = 0
 
-    def cached(self, kind: str, make: Callable[[Any], str], key: Callable[[Any], str]) -> Callable[[Any], str]:
+    def cached(self, kind: str, make: Callable[[Any], bytes], key: Callable[[Any], str]) -> Callable[[Any], bytes]:
         """`make`, remembering its result under `kind` and `key(item)`."""
         if self.path is None:
             return make
@@ -512,7 +522,7 @@ class LineStore:
             self._stored = found if isinstance(found, dict) else {}
         stored, used = self._stored, self.used
 
-        def line(item: Any) -> str:
+        def line(item: Any) -> bytes:
             name = f"{kind} {key(item)}"
             text = stored.get(name)
             if text is None:
@@ -524,6 +534,7 @@ class LineStore:
         return line
 
     def save(self) -> None:
-        """Keep the lines this build used, if it made any."""
-        if self.path is not None and self.made:
+        """Keep the lines this build used, if it made any (at least SAVE_MINIMUM, when a store
+        is on file: until then, each build makes the few missing lines again)."""
+        if self.path is not None and self.made and (self.made >= SAVE_MINIMUM or not self._stored):
             _save_atomically(self.path, self.header, self.used)

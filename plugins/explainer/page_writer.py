@@ -164,20 +164,23 @@ class SiteWriter:
             found[index::jobs] = share
         return found
 
-    def file(self, relative: str, make: Callable[[], str], inputs: tuple[Any, ...] | None = None) -> None:
-        """Stage the file `make()` writes, unless `inputs` (everything it is made from besides
-        this plugin's code and settings) are those of the published file, which is kept."""
+    def file(self, relative: str, make: Callable[[], str | bytes], inputs: tuple[Any, ...] | None = None) -> None:
+        """Stage the file `make()` writes (text is written as UTF-8), unless `inputs` (everything
+        it is made from besides this plugin's code and settings) are those of the published
+        file, which is kept."""
         fingerprint = self.prints.of_inputs(relative, *inputs) if inputs is not None else None
         if fingerprint is not None and self.record.unchanged(relative, fingerprint):
             self.record.keep(relative)
             mark_kept(self.staging, (relative,))
             return
-        data = make().encode("utf-8")
+        made = make()
+        data = made.encode("utf-8") if isinstance(made, str) else made
+        del made
         write_if_changed(self.staging, relative, data)
         if fingerprint is not None:
             self.record.note(relative, fingerprint, len(data))
 
-    def cached(self, kind: str, make: Callable[[Any], str]) -> Callable[[Any], str]:
+    def cached(self, kind: str, make: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
         """`make(model object)`, remembered between builds by the object's digest (a line of
         a data file per event)."""
         return self.lines.cached(kind, make, self.prints.digester.model)
