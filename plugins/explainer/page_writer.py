@@ -79,17 +79,8 @@ class SiteWriter:
             generator.site, incremental.covered_templates(template_dirs), global_hash if self.record.enabled else None
         )
 
-    def pages(
-        self, specs: list[Any], render: Callable[[Any], str],
-        meanwhile: Callable[[], None] | None = None, meanwhile_weight: int = 0,
-    ) -> None:
-        """Stage every page of `specs`; `render(spec)` gives its HTML.
-
-        `meanwhile()` (the other files) runs in this process once its own pages are done;
-        when rendering is split over workers, this process's share is lighter by
-        `meanwhile_weight` (in the units of `_units`: 10 for a page), so that it runs while
-        the workers finish theirs.
-        """
+    def pages(self, specs: list[Any], render: Callable[[Any], str]) -> None:
+        """Stage every page of `specs`; `render(spec)` gives its HTML."""
         started = time.perf_counter()
         settings = self.generator.settings
         staging, record, prints = self.staging, self.record, self.prints
@@ -128,17 +119,10 @@ class SiteWriter:
         if forked:
             _render_markdown_in_workers(self.generator.dataset, jobs, minimum)
             units, weights = _units(todo)
-            # A placeholder unit stands for `meanwhile`: the share it falls in runs here.
-            units.append([])
-            weights.append(meanwhile_weight)
-            split = parallel.split(units, weights, jobs)
-            split.sort(key=lambda share: not any(unit is units[-1] for unit in share))
-            shares = [[item for unit in share for item in unit] for share in split]
-            results = parallel.run_shares(shares, work, meanwhile)
+            shares = [[item for unit in share for item in unit] for share in parallel.split(units, weights, jobs)]
+            results = parallel.run_shares(shares, work)
         else:
             results = [work(todo)]
-            if meanwhile is not None:
-                meanwhile()
         for same, notes in results:
             mark_kept(staging, same)
             for relative, fingerprint, size in notes:
