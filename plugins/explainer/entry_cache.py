@@ -6,8 +6,8 @@ it was valid: (key, line within the entry, light values, bracket profile); see `
 The version in the name is a hash of the code that reads entries and of the YAML library, so
 a change to either starts a new cache instead of trusting records another reader made.
 
-The file is written whole and atomically (a temporary file renamed over it), only after a
-load succeeded, and holds only the entries that load used. A file that cannot be read, or
+The file is written whole (to a temporary file, then renamed), only after a load succeeded,
+and holds only the entries that load used. A file that cannot be read, or
 whose checksum does not match (truncated, corrupted), counts as empty.
 """
 from __future__ import annotations
@@ -90,7 +90,11 @@ class EntryCache:
                 with os.fdopen(handle, "wb") as file:
                     file.write(_MAGIC + zlib.crc32(payload).to_bytes(4, "big"))
                     file.write(payload)
-                os.replace(temporary, path)
+                # Unlink, then rename: renaming over the old file makes ext4 (auto_da_alloc) write
+                # the new one out at once, up to 0.7 s on a busy machine. A reader in between, or
+                # a crash, only loses the cache.
+                path.unlink(missing_ok=True)
+                os.rename(temporary, path)
             except BaseException:
                 os.unlink(temporary)
                 raise
