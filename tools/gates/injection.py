@@ -102,7 +102,8 @@ def text_fields() -> dict[str, set[str]]:
     """Field names holding free text, per events.yaml collection, read from the model.
 
     A field is text when the model types it as `Text` (translatable prose) or as a plain `str`
-    that is not an identifier, code or address (e.g. a source's author).
+    that is not an identifier, code or address (e.g. a source's author). Fields left out of
+    comparison (`digest`) are the loader's bookkeeping, never written in events.yaml.
     """
     from explainer import model
 
@@ -117,7 +118,7 @@ def text_fields() -> dict[str, set[str]]:
         chosen = set()
         for item in dataclasses.fields(cls):
             hint = str(hints[item.name])
-            if item.name in not_text:
+            if item.name in not_text or not item.compare:
                 continue
             if "Text" in hint or hint in {"<class 'str'>", "str | None", "typing.Optional[str]"}:
                 chosen.add(item.name)
