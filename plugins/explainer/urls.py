@@ -22,6 +22,8 @@ The site map:
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import mdurl
 
 from .model import Actor, Country, Event, Law
@@ -83,6 +85,7 @@ def feed(item: Country) -> str:
     return f"feeds/{item.slug}.atom.xml"
 
 
+@lru_cache(maxsize=8192)  # a pure function, ~20 us a call; sources are cited from many pages
 def external(url: str) -> str:
     """A source's address as written in an href: http(s) only, percent-encoded where needed.
 
