@@ -29,7 +29,10 @@ calls `after_publish`), so a failed build never leaves a record that describes f
 not publish. tests/test_incremental.py checks that a rebuild equals a clean build.
 
 The same cache folder keeps rendered Markdown by content hash (`MarkdownStore`), so a
-rebuild parses only the texts that changed.
+rebuild parses only the texts that changed, and each event's line of events.json and
+events.csv by the event's digest (`LineStore`), so a rebuild joins stored lines. The caches
+are marshal files (a 14 MB cache loads in 10 ms, against 140 ms as JSON), read on first
+use and rewritten only when enough is new.
 """
 from __future__ import annotations
 
