@@ -146,19 +146,21 @@ class ExplainerGenerator(Generator):
         for page in self.context.get("pages", ()):
             paths.append(page.url)
         self._files = page_writer.SiteWriter(self)
-        self._files.pages(specs, lambda spec: self._render(spec, common))
-        logger.info("explainer: %d pages in %.2f s", len(specs), time.perf_counter() - started)
-        # After the rendering workers exited, not beside them: together they would raise the
-        # build's peak of memory by the data files' ~40 MB.
+        self._files.pages(specs, lambda spec: self._render(spec, common), lambda: self._write_other_files(paths))
+        self._files.finish()
+        logger.info("explainer: %d pages and the other files in %.2f s", len(specs), time.perf_counter() - started)
+
+    def _write_other_files(self, paths: list[str]) -> None:
+        """Feeds, data files, the sitemap and robots.txt."""
         started = time.perf_counter()
+        siteurl = self.settings["SITEURL"]
         # Cards are only shown on pages; dropping them before the data files keeps the peak down.
         fragments.install(self.env)
-        self._write_feeds(siteurl, sitename)
+        self._write_feeds(siteurl, self.settings["SITENAME"])
         self._write_data()
         listed = tuple(sorted(set(paths)))
         self._write(urls.SITEMAP, lambda: seo.sitemap_xml(siteurl, listed), (listed,))
         self._write(urls.ROBOTS, lambda: seo.robots_txt(siteurl))
-        self._files.finish()
         logger.info("explainer: feeds, data files and sitemap in %.2f s", time.perf_counter() - started)
 
     def _render(self, spec: PageSpec, common: dict[str, Any]) -> str:

@@ -37,6 +37,10 @@ logger = logging.getLogger(__name__)
 
 PARALLEL_MINIMUM = 200
 """Fewer pages than this to render are not worth a fork."""
+OWN_SLOTS = 3
+"""With the other files to write, this process fingerprints one page in OWN_SLOTS * jobs:
+writing them costs about what fingerprinting half the pages of 10,000 events does."""
+
 FINGERPRINT_SHARE = 20
 """Fingerprinting a page costs about a twentieth of rendering it: forking for fingerprints
 needs that many times more pages (4,000 with the default PARALLEL_MINIMUM)."""
@@ -79,8 +83,13 @@ class SiteWriter:
             generator.site, incremental.covered_templates(template_dirs), global_hash if self.record.enabled else None
         )
 
-    def pages(self, specs: list[Any], render: Callable[[Any], str]) -> None:
-        """Stage every page of `specs`; `render(spec)` gives its HTML."""
+    def pages(
+        self, specs: list[Any], render: Callable[[Any], str], other_files: Callable[[], None] | None = None
+    ) -> None:
+        """Stage every page of `specs`; `render(spec)` gives its HTML. `other_files()` (the data
+        files, feeds and sitemap) runs while forked workers fingerprint the pages of a large
+        site, or else after the pages: never beside rendering workers, which would raise the
+        build's peak of memory by the data files' ~40 MB."""
         started = time.perf_counter()
         settings = self.generator.settings
         staging, record, prints = self.staging, self.record, self.prints
@@ -91,7 +100,9 @@ class SiteWriter:
         deferred = not record.previous
         jobs = parallel.worker_count(settings.get("EXPLAINER_JOBS"))
         minimum = int(settings.get("EXPLAINER_PARALLEL_MINIMUM", PARALLEL_MINIMUM))
-        fingerprints = [None] * len(specs) if deferred else self._fingerprints(specs, jobs, minimum)
+        fingerprints, other_files_done = (
+            ([None] * len(specs), False) if deferred else self._fingerprints(specs, jobs, minimum, other_files)
+        )
         for spec, fingerprint in zip(specs, fingerprints):
             relative = urls.to_file(spec.path)
             if fingerprint is not None and record.unchanged(relative, fingerprint):
@@ -127,26 +138,42 @@ class SiteWriter:
             mark_kept(staging, same)
             for relative, fingerprint, size in notes:
                 record.note(relative, fingerprint, size)
+        if other_files is not None and not other_files_done:
+            other_files()
         logger.info(
             "explainer: %d pages: %d rendered, %d unchanged and kept; fingerprints %.2f s, rendering %.2f s (%d process%s)",
             len(specs), len(todo), len(kept), fingerprinted - started, time.perf_counter() - fingerprinted,
             jobs if forked else 1, "es" if forked else "",
         )
 
-    def _fingerprints(self, specs: list[Any], jobs: int, minimum: int) -> list[str | None]:
-        """The fingerprint of each spec; on a large site, split over `jobs` forked processes
-        after the events' digests (which most pages use) are known, so that every process
-        inherits them."""
+    def _fingerprints(
+        self, specs: list[Any], jobs: int, minimum: int, other_files: Callable[[], None] | None
+    ) -> tuple[list[str | None], bool]:
+        """The fingerprint of each spec, and whether `other_files()` was run meanwhile.
+
+        On a large site the fingerprints are split over `jobs` forked processes once the
+        events' digests (which most pages use) are known, so that every process inherits
+        them; this process then takes a small share and writes the other files (data files,
+        feeds: they do not depend on the pages) while the workers finish theirs.
+        """
         prints = self.prints
         if jobs == 1 or len(specs) < minimum * FINGERPRINT_SHARE:
-            return [prints.of(spec) for spec in specs]
+            return [prints.of(spec) for spec in specs], False
         for event in self.generator.dataset.events:
             prints.digester.model(event)
-        shares = [specs[index::jobs] for index in range(jobs)]
+        # Spec `index` goes to process `owner[index % len(owner)]`: process 0 (this one)
+        # owns one slot in OWN_SLOTS * jobs when it also has the other files to write.
+        slots = OWN_SLOTS * jobs if other_files is not None else jobs
+        owner = [0] + [1 + slot % (jobs - 1) for slot in range(slots - 1)]
+        shares: list[list[int]] = [[] for _ in range(jobs)]
+        for index in range(len(specs)):
+            shares[owner[index % slots]].append(index)
         found: list[str | None] = [None] * len(specs)
-        for index, share in enumerate(parallel.run_shares(shares, lambda share: [prints.of(spec) for spec in share])):
-            found[index::jobs] = share
-        return found
+        results = parallel.run_shares(shares, lambda share: [prints.of(specs[index]) for index in share], other_files)
+        for share, prints_of_share in zip(shares, results):
+            for index, fingerprint in zip(share, prints_of_share):
+                found[index] = fingerprint
+        return found, other_files is not None
 
     def file(self, relative: str, make: Callable[[], str | bytes], inputs: tuple[Any, ...] | None = None) -> None:
         """Stage the file `make()` writes (text is written as UTF-8), unless `inputs` (everything

@@ -54,14 +54,21 @@ def _read_all(fd: int) -> bytes:
         chunks.append(chunk)
 
 
-def run_shares(shares: Sequence[T], task: Callable[[T], R]) -> list[R]:
+def run_shares(
+    shares: Sequence[T], task: Callable[[T], R], meanwhile: Callable[[], None] | None = None
+) -> list[R]:
     """`[task(share) for share in shares]`, one share per process; results in share order.
 
     Share 0 runs in this process; every other share runs in a forked child. `task` must not
     rely on side effects in the parent's memory: only its return value comes back.
+    `meanwhile()`, if given, runs in this process after share 0, while the children may
+    still be working (so give share 0 less to do).
     """
     if len(shares) <= 1 or not hasattr(os, "fork"):
-        return [task(share) for share in shares]
+        results = [task(share) for share in shares]
+        if meanwhile is not None:
+            meanwhile()
+        return results
     # Objects alive now are never freed during the build: moving them out of the collector's
     # generations keeps collections short and stops them touching (and so copying) the pages
     # children share with the parent.
@@ -79,6 +86,8 @@ def run_shares(shares: Sequence[T], task: Callable[[T], R]) -> list[R]:
             os.close(write_fd)
             children.append((pid, read_fd))
         results = [task(shares[0])]
+        if meanwhile is not None:
+            meanwhile()
         failures = []
         for pid, read_fd in children:
             data = _read_all(read_fd)
