@@ -65,3 +65,15 @@ def test_run_in_child_failure_carries_the_traceback() -> None:
     with pytest.raises(parallel.WorkerFailed, match="LookupError: nothing here"):
         parallel.run_in_child(task)
 
+
+
+def test_meanwhile_runs_in_this_process_after_its_share() -> None:
+    seen: list[tuple[str, int]] = []
+
+    def task(n: int) -> int:
+        seen.append(("share", n))  # only share 0's append is visible here
+        return n
+
+    results = parallel.run_shares([1, 2], task, meanwhile=lambda: seen.append(("meanwhile", os.getpid())))
+    assert results == [1, 2]
+    assert seen == [("share", 1), ("meanwhile", os.getpid())]
