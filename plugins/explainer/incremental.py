@@ -301,6 +301,17 @@ class Fingerprints:
             repr(parts).encode("utf-8", "surrogatepass"), digest_size=16, key=self._key
         ).hexdigest()
 
+    def of_site(self) -> str | None:
+        """Fingerprint of everything the site context, and so every page spec, is made from
+        (`build_site_context`'s arguments): when it is the last build's, so is every page's
+        fingerprint, and a rebuild without changes need not compute them."""
+        data = self.site.dataset
+        return self.of_inputs(
+            "site", data.events, tuple(data.countries.values()), tuple(data.laws.values()),
+            tuple(data.actors.values()), tuple(data.sources.values()), self.site.country_summaries,
+            self.site.country_blurbs,
+        )
+
     def of_inputs(self, name: str, *values: Any) -> str | None:
         """Fingerprint of a file made by this plugin's code from `values` alone (data files,
         feeds, the sitemap); None when nothing can be fingerprinted."""
@@ -411,11 +422,14 @@ class OutputRecord:
         self.path = cache_dir / f"outputs-{key}.marshal" if cache_dir is not None else None
         self.previous: dict[str, tuple[str, int]] = {}
         self.current: dict[str, tuple[str, int]] = {}
+        self.previous_inputs: str | None = None
+        self.inputs: str | None = None
+        """Fingerprint of what the site context is made from (`Fingerprints.of_site`)."""
         if self.path is None or global_hash is None:
             return
         found = _load(self.path, _header("outputs", global_hash))
-        if isinstance(found, dict):
-            self.previous = found
+        if isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], dict):
+            self.previous_inputs, self.previous = found
 
     @property
     def enabled(self) -> bool:
@@ -439,8 +453,10 @@ class OutputRecord:
 
     def save(self) -> None:
         """Called after publishing: the record now describes the published files."""
-        if self.enabled and self.path is not None and self.current != self.previous:
-            _save_atomically(self.path, _header("outputs", self.global_hash), self.current)
+        if self.enabled and self.path is not None and (
+            self.current != self.previous or self.inputs != self.previous_inputs
+        ):
+            _save_atomically(self.path, _header("outputs", self.global_hash), (self.inputs, self.current))
 
 
 SAVE_MINIMUM = 100

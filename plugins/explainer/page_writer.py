@@ -100,9 +100,16 @@ class SiteWriter:
         deferred = not record.previous
         jobs = parallel.worker_count(settings.get("EXPLAINER_JOBS"))
         minimum = int(settings.get("EXPLAINER_PARALLEL_MINIMUM", PARALLEL_MINIMUM))
-        fingerprints, other_files_done = (
-            ([None] * len(specs), False) if deferred else self._fingerprints(specs, jobs, minimum, other_files)
-        )
+        if deferred:
+            fingerprints, other_files_done = [None] * len(specs), False
+        else:
+            record.inputs = prints.of_site()
+            if record.inputs is not None and record.inputs == record.previous_inputs:
+                # Same inputs as the published site: every page has its recorded fingerprint.
+                fingerprints = [self._recorded(spec) for spec in specs]
+                other_files_done = False
+            else:
+                fingerprints, other_files_done = self._fingerprints(specs, jobs, minimum, other_files)
         for spec, fingerprint in zip(specs, fingerprints):
             relative = urls.to_file(spec.path)
             if fingerprint is not None and record.unchanged(relative, fingerprint):
@@ -145,6 +152,11 @@ class SiteWriter:
             len(specs), len(todo), len(kept), fingerprinted - started, time.perf_counter() - fingerprinted,
             jobs if forked else 1, "es" if forked else "",
         )
+
+    def _recorded(self, spec: Any) -> str | None:
+        """The fingerprint recorded for the page of `spec` (computed if none was)."""
+        before = self.record.previous.get(urls.to_file(spec.path))
+        return before[0] if before is not None else self.prints.of(spec)
 
     def _fingerprints(
         self, specs: list[Any], jobs: int, minimum: int, other_files: Callable[[], None] | None
