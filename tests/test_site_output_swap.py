@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from explainer.output_swap import Published, publish
+from explainer.output_swap import TREE, Published, flat_name, publish, relative_of
 from explainer.reader import split_metadata
 
 
@@ -64,3 +64,19 @@ def test_publish_with_the_previous_list_removes_only_listed_stale_files(tmp_path
     assert not (output / "events" / "gone").exists()
     assert (output / "same.txt").stat().st_ino == same_inode
     assert (written, removed) == (2, 2)
+
+
+def test_publish_moves_flat_staged_files_to_their_paths(tmp_path: Path) -> None:
+    """Files staged flat (named by flat_name, escaped "%" and "/") land at their paths, beside
+    the tree Pelican's writers staged; a published file they replace is replaced, not merged."""
+    output, flat = tmp_path / "output", tmp_path / "flat"
+    staging = flat / TREE
+    write(output, {"events/a/index.html": "old a", "events/b/index.html": "b", "stale.html": "stale"})
+    write(staging, {"theme/site.css": "css"})
+    for relative, text in {"events/a/index.html": "new a", "odd%2F/100%.html": "odd", "top.html": "top"}.items():
+        assert relative_of(flat_name(relative)) == relative and "/" not in flat_name(relative)
+        (flat / flat_name(relative)).write_text(text, encoding="utf-8")
+    written, removed = publish(staging, output, kept=frozenset({"events/b/index.html"}), flat=flat)
+    assert contents(output) == {"events/a/index.html": "new a", "events/b/index.html": "b", "odd%2F/100%.html": "odd",
+                                "top.html": "top", "theme/site.css": "css"}
+    assert (written, removed) == (4, 1)

@@ -31,7 +31,7 @@ import markdown_it
 
 from . import incremental, parallel, urls
 from . import markdown as markdown_mod
-from .output_swap import after_publish, mark_kept, published_path, write_if_changed
+from .output_swap import after_publish, mark_kept, prepare_folders, published_path, write_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +134,7 @@ class SiteWriter:
             return same, notes
 
         forked = jobs > 1 and len(todo) >= minimum
+        prepare_folders(staging, [relative for _spec, relative, _fingerprint in todo])
         if forked:
             _render_markdown_in_workers(self.generator.dataset, jobs, minimum)
             units, weights = _units(todo)
