@@ -70,7 +70,26 @@ def _edits(corpus: corpus_mod.Corpus) -> dict[str, str]:
     )
     cited = _replace_line(text.replace("sources:\n", new_source + "\n", 1), "    sources: ",
                           '    sources: ["aaa-new-source"]', after=f"  - id: {first_event}")
+    # A law deleted with every mention of it: its page goes, and every page naming it changes.
+    unlawful = text.replace('"kz-law-0002", ', "").replace(', "kz-law-0002"', "").replace('    laws: ["kz-law-0002"]\n', "")
+    law_lines = unlawful.split("\n")
+    law_start = law_lines.index("  kz-law-0002:")
+    law_end = next(index for index in range(law_start + 1, len(law_lines))
+                   if law_lines[index][:3].strip() and not law_lines[index].startswith("    "))
+    del law_lines[law_start:law_end]
+    # A new event in the middle of the timeline: every later listing page shifts by one.
+    lines = text.split("\n")
+    block_start = lines.index(f"  - id: {middle}")
+    block_end = next(index for index in range(block_start + 1, len(lines)) if lines[index].startswith("  - id: "))
+    block = [f"  - id: {middle}-again", *lines[block_start + 1:block_end]]
+    added = "\n".join(lines[:block_end] + block + lines[block_end:])
+    # The oldest event moved into the middle event's year (and day): listings of both years re-paginate.
+    middle_date = next(line for line in lines[block_start:block_end] if line.startswith("    date: "))
+    moved = _replace_line(text, "    date: ", middle_date, after=f"  - id: {first_event}")
     return {
+        "law removal": "\n".join(law_lines),
+        "new event": added,
+        "date into a busy year": moved,
         # Shown on the event's page and every listing and page that carries its card.
         "summary": corpus_mod.edit_summary(text, middle),
         "title": _replace_line(text, "    title: ", '    title: "A new title for the last event"', after=f"  - id: {last}"),
@@ -95,7 +114,8 @@ def _edits(corpus: corpus_mod.Corpus) -> dict[str, str]:
 
 
 EDITS = ["summary", "title", "removal", "date", "law name", "source title", "new source",
-         "oldest summary", "newest summary", "newest title", "actor name"]
+         "oldest summary", "newest summary", "newest title", "actor name", "law removal", "new event",
+         "date into a busy year"]
 
 
 @pytest.mark.parametrize("description", EDITS)

@@ -57,7 +57,7 @@ from .text import Text
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 3
 """Bump to invalidate every record written by an older version of this module."""
 
 _MODEL_TYPES = frozenset({Event, Law, Actor, Source, Country})
@@ -166,6 +166,8 @@ class Digester:
         # Digests are hex strings: `repr` copies them as they are, where bytes would be escaped.
         self._memo: dict[int, str] = {}
         self._keep: list[Any] = []  # memo keys are ids: keep the objects alive
+        self.reached: list[str] | None = None
+        """When a list: the digests of the model objects `_plain` meets are appended to it."""
 
     def digest(self, value: Any) -> str:
         return hashlib.blake2b(repr(self._plain(value)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
@@ -175,6 +177,7 @@ class Digester:
         key = id(value)
         done = self._memo.get(key)
         if done is None:
+            reached, self.reached = self.reached, None  # the digest covers what it refers to
             kind = type(value)
             own = getattr(value, "digest", "")
             if own:  # all strings (the key is a slug, an id or a code): joined, not repr'd
@@ -192,7 +195,12 @@ class Digester:
                 text = repr(plain)
             done = self._memo[key] = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
             self._keep.append(value)
+            self.reached = reached
         return done
+
+    def known(self) -> frozenset[str]:
+        """The digests of every model object hashed so far."""
+        return frozenset(self._memo.values())
 
     def _references(self, value: Any, out: list[Any]) -> None:
         """Append the digests of the model objects `value`'s fields refer to, in field order."""
@@ -215,10 +223,24 @@ class Digester:
         if kind in _ATOMS or value is None:
             return value
         if kind in _MODEL_TYPES:
-            return self._memo.get(id(value)) or self.model(value)
+            done = self._memo.get(id(value)) or self.model(value)
+            if self.reached is not None:
+                self.reached.append(done)
+            return done
         if kind is tuple or kind is list:
             memo = self._memo  # most tuples are of events: their digests are usually known
-            return tuple([memo.get(id(item)) or self._plain(item) for item in value])
+            reached = self.reached
+            if reached is None:
+                return tuple([memo.get(id(item)) or self._plain(item) for item in value])
+            items = []
+            for item in value:
+                known = memo.get(id(item))  # only model objects are in the memo
+                if known is None:
+                    items.append(self._plain(item))
+                else:
+                    reached.append(known)
+                    items.append(known)
+            return tuple(items)
         if kind is Text:
             return value.values
         if kind is PartialDate:
@@ -280,26 +302,55 @@ class Fingerprints:
         self._shared: dict[tuple[str, str], str] = {}
 
     def of(self, spec: Any) -> str | None:
+        return self.with_models(spec)[0]
+
+    def with_models(self, spec: Any) -> tuple[str | None, tuple[str, ...]]:
+        """The page's fingerprint, and the digests of the model objects its inputs name directly
+        (a model object's digest covers the objects it refers to), each once."""
         if self.global_hash is None or spec.template not in self.covered:
-            return None
+            return None, ()
         digester = self.digester
-        # A head derived from the variables (pages.Head made on demand) is covered by them and
-        # by the code that derives it (in the global hash); a given head is hashed.
-        head = spec.head if not callable(spec.head) else None
-        parts = [spec.path, spec.template, spec.title, spec.og_type, digester._plain(head),
-                 digester._plain(spec.variables)]
-        for pattern, read, per_page in LOOKUPS[spec.template]:
-            if per_page:
-                parts.append(digester._plain(read(self.site, spec.variables)))
-            else:
-                key = (spec.template, pattern)
-                shared = self._shared.get(key)
-                if shared is None:
-                    shared = self._shared[key] = digester.digest(read(self.site, spec.variables))
-                parts.append(shared)
-        return hashlib.blake2b(
+        reached: list[str] = []
+        digester.reached = reached
+        try:
+            # A head derived from the variables (pages.Head made on demand) is covered by them and
+            # by the code that derives it (in the global hash); a given head is hashed.
+            head = spec.head if not callable(spec.head) else None
+            parts = [spec.path, spec.template, spec.title, spec.og_type, digester._plain(head),
+                     digester._plain(spec.variables)]
+            for pattern, read, per_page in LOOKUPS[spec.template]:
+                if per_page:
+                    parts.append(digester._plain(read(self.site, spec.variables)))
+                else:
+                    key = (spec.template, pattern)
+                    shared = self._shared.get(key)
+                    if shared is None:
+                        digester.reached = shared_reached = []
+                        shared = self._shared[key] = (digester.digest(read(self.site, spec.variables)),
+                                                      tuple(dict.fromkeys(shared_reached)))
+                        digester.reached = reached
+                    parts.append(shared[0])
+                    reached.extend(shared[1])
+        finally:
+            digester.reached = None
+        fingerprint = hashlib.blake2b(
             repr(parts).encode("utf-8", "surrogatepass"), digest_size=16, key=self._key
         ).hexdigest()
+        return fingerprint, tuple(dict.fromkeys(reached))
+
+    def shape(self) -> str | None:
+        """Fingerprint of the site context with each model object standing as its place in the
+        dataset: what pages exist, which objects each shows and where, but not what the objects
+        say (the dataset's sequences of keys are part of it, so a place always names the same
+        object). While it stays the same, a page whose model objects kept their digests keeps
+        its fingerprint (`OutputRecord.models_unchanged`)."""
+        if self.global_hash is None:
+            return None
+        try:
+            return hashlib.blake2b(repr(_Shape(self.site.dataset).plain(self.site)).encode(
+                "utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        except TypeError:  # something in the context that cannot be hashed: no shortcut
+            return None
 
     def of_site(self) -> str | None:
         """Fingerprint of everything the site context, and so every page spec, is made from
@@ -320,6 +371,72 @@ class Fingerprints:
         return hashlib.blake2b(
             repr((name, self.digester._plain(values))).encode("utf-8", "surrogatepass"), digest_size=16, key=self._key
         ).hexdigest()
+
+
+class _Shape:
+    """Plain values of a site context with model objects replaced by their place in the dataset
+    (a number, which is quick to compare and to `repr`); see `Fingerprints.shape`. Tuples of
+    model objects, the bulk of a site context, are turned into numbers in one comprehension."""
+
+    def __init__(self, data: Any) -> None:
+        places: dict[int, int] = {}
+        number = 0
+        for objects in (data.events, data.countries.values(), data.laws.values(), data.actors.values(),
+                        data.sources.values()):
+            for value in objects:
+                number += 1  # from 1: a place is never falsy
+                places[id(value)] = number
+        self._places = places
+        self._done: dict[int, Any] = {}  # by id: the context is alive while it is walked
+
+    def plain(self, value: Any) -> Any:
+        kind = type(value)
+        if kind in _ATOMS or value is None:
+            return value
+        places = self._places
+        if kind is tuple or kind is list:
+            # Tuples of model objects are the bulk; a tuple whose first item is none is walked.
+            found = [places.get(id(item)) for item in value] if value and id(value[0]) in places else [None]
+            if None in found:
+                # Not only model objects: tuples of the context may be shared (the page links of
+                # a listing), so each is walked once (lists are made here: never remembered).
+                done = self._done.get(id(value)) if kind is tuple else None
+                if done is not None:
+                    return done
+                atoms, plain = _ATOMS, self.plain
+                found = [
+                    places.get(id(item)) or (item if type(item) in atoms else plain(item)) for item in value
+                ]
+                if kind is tuple:
+                    self._done[id(value)] = done = tuple(found)
+                    return done
+            return tuple(found)
+        names = _FIELD_NAMES.get(kind)
+        if names is not None and kind not in _MODEL_TYPES:  # a dataclass seen before
+            # Listings of one country share their tuple of page links: each is walked once.
+            done = self._done.get(id(value))
+            if done is None:
+                plain = self.plain
+                done = self._done[id(value)] = (kind.__name__,) + tuple([plain(getattr(value, name)) for name in names])
+            return done
+        if kind in _MODEL_TYPES:
+            place = places.get(id(value))
+            if place is None:
+                raise TypeError("a model object outside the dataset")  # no shortcut for such a context
+            return place
+        if isinstance(value, dict):
+            return ("dict", self.plain(list(value)), self.plain(list(value.values())))
+        if kind is Text:
+            return value.values
+        if kind is PartialDate:
+            return (value.year, value.month, value.day)
+        if isinstance(value, enum.Enum):
+            return (kind.__name__, value.value)
+        if isinstance(value, str):  # Markup
+            return (kind.__name__, str(value))
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return (kind.__name__,) + tuple([self.plain(getattr(value, name)) for name in _field_names(kind)])
+        raise TypeError(f"cannot fingerprint a {kind.__name__}")
 
 
 def _tree_digest(hasher: Any, folder: Path, suffixes: tuple[str, ...]) -> None:
@@ -420,16 +537,20 @@ class OutputRecord:
         self.global_hash = global_hash
         key = hashlib.blake2b(str(output_path.resolve()).encode(), digest_size=8).hexdigest()
         self.path = cache_dir / f"outputs-{key}.marshal" if cache_dir is not None else None
-        self.previous: dict[str, tuple[str, int]] = {}
-        self.current: dict[str, tuple[str, int]] = {}
+        self.previous: dict[str, tuple[str, int, tuple[str, ...]]] = {}
+        """Per file: fingerprint, size, and the digests of the model objects it shows directly."""
+        self.current: dict[str, tuple[str, int, tuple[str, ...]]] = {}
         self.previous_inputs: str | None = None
         self.inputs: str | None = None
         """Fingerprint of what the site context is made from (`Fingerprints.of_site`)."""
+        self.previous_shape: str | None = None
+        self.shape: str | None = None
+        """The site context's shape (`Fingerprints.shape`)."""
         if self.path is None or global_hash is None:
             return
         found = _load(self.path, _header("outputs", global_hash))
-        if isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], dict):
-            self.previous_inputs, self.previous = found
+        if isinstance(found, tuple) and len(found) == 3 and isinstance(found[2], dict):
+            self.previous_inputs, self.previous_shape, self.previous = found
 
     @property
     def enabled(self) -> bool:
@@ -445,8 +566,21 @@ class OutputRecord:
         except OSError:
             return False
 
-    def note(self, relative: str, fingerprint: str, size: int) -> None:
-        self.current[relative] = (fingerprint, size)
+    def models_unchanged(self, relative: str, known: frozenset[str]) -> str | None:
+        """The recorded fingerprint of `relative` if every model object it showed still has its
+        digest (`known`: the digests of this build's objects), else None. Valid only while the
+        site context's shape is the recorded one: then the page shows the same objects, in the
+        same places, and nothing else that changed."""
+        before = self.previous.get(relative)
+        if before is None or self.shape is None or self.shape != self.previous_shape:
+            return None
+        for digest in before[2]:
+            if digest not in known:
+                return None
+        return before[0]
+
+    def note(self, relative: str, fingerprint: str, size: int, models: tuple[str, ...] = ()) -> None:
+        self.current[relative] = (fingerprint, size, models)
 
     def keep(self, relative: str) -> None:
         self.current[relative] = self.previous[relative]
@@ -454,9 +588,9 @@ class OutputRecord:
     def save(self) -> None:
         """Called after publishing: the record now describes the published files."""
         if self.enabled and self.path is not None and (
-            self.current != self.previous or self.inputs != self.previous_inputs
+            self.current != self.previous or self.inputs != self.previous_inputs or self.shape != self.previous_shape
         ):
-            _save_atomically(self.path, _header("outputs", self.global_hash), (self.inputs, self.current))
+            _save_atomically(self.path, _header("outputs", self.global_hash), (self.inputs, self.shape, self.current))
 
 
 SAVE_MINIMUM = 100

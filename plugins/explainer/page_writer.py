@@ -41,6 +41,10 @@ OWN_SLOTS = 3
 """With the other files to write, this process fingerprints one page in OWN_SLOTS * jobs:
 writing them costs about what fingerprinting half the pages of 10,000 events does."""
 
+Print = tuple[str | None, tuple[str, ...]]
+"""A page's fingerprint (None: always rendered) and the digests of the model objects it shows
+(`incremental.Fingerprints.with_models`)."""
+
 FINGERPRINT_SHARE = 20
 """Fingerprinting a page costs about a twentieth of rendering it: forking for fingerprints
 needs that many times more pages (4,000 with the default PARALLEL_MINIMUM)."""
@@ -93,48 +97,68 @@ class SiteWriter:
         started = time.perf_counter()
         settings = self.generator.settings
         staging, record, prints = self.staging, self.record, self.prints
-        todo: list[tuple[Any, str, str | None]] = []
+        todo: list[tuple[Any, str, Print | None]] = []
         kept: list[str] = []
         # With no record to compare with (a first build, or templates changed) nothing can be
         # skipped: the fingerprints are then computed while rendering, in the workers.
         deferred = not record.previous
         jobs = parallel.worker_count(settings.get("EXPLAINER_JOBS"))
         minimum = int(settings.get("EXPLAINER_PARALLEL_MINIMUM", PARALLEL_MINIMUM))
+        other_files_done = False
         if deferred:
-            fingerprints, other_files_done = [None] * len(specs), False
+            found: list[Print | None] = [None] * len(specs)
+            record.shape = prints.shape()
         else:
             record.inputs = prints.of_site()
             if record.inputs is not None and record.inputs == record.previous_inputs:
                 # Same inputs as the published site: every page has its recorded fingerprint.
-                fingerprints = [self._recorded(spec) for spec in specs]
-                other_files_done = False
+                record.shape = record.previous_shape
+                found = [self._recorded(spec) for spec in specs]
             else:
-                fingerprints, other_files_done = self._fingerprints(specs, jobs, minimum, other_files)
-        for spec, fingerprint in zip(specs, fingerprints):
+                # Pages whose model objects all kept their digests keep their fingerprints, as
+                # long as the site context has the same shape; the others are fingerprinted.
+                record.shape, other_files_done = self._shape(jobs, len(specs) >= minimum * FINGERPRINT_SHARE,
+                                                             other_files)
+                known = prints.digester.known()
+                found = [None] * len(specs)
+                missing: list[int] = []
+                for index, spec in enumerate(specs):
+                    relative = urls.to_file(spec.path)
+                    fingerprint = record.models_unchanged(relative, known)
+                    if fingerprint is None:
+                        missing.append(index)
+                    else:
+                        found[index] = (fingerprint, record.previous[relative][2])
+                other_files_done = self._fingerprints(
+                    specs, missing, found, jobs, minimum, None if other_files_done else other_files
+                ) or other_files_done
+                logger.debug("explainer: %d pages fingerprinted, %d kept their fingerprints", len(missing),
+                             len(specs) - len(missing))
+        for spec, print_ in zip(specs, found):
             relative = urls.to_file(spec.path)
-            if fingerprint is not None and record.unchanged(relative, fingerprint):
+            if print_ is not None and record.unchanged(relative, print_[0]):
                 record.keep(relative)
                 kept.append(relative)
             else:
-                todo.append((spec, relative, fingerprint))
+                todo.append((spec, relative, print_))
         mark_kept(staging, kept)
         fingerprinted = time.perf_counter()
 
-        def work(share: list[tuple[Any, str, str | None]]) -> tuple[list[str], list[tuple[str, str, int]]]:
+        def work(share: list[tuple[Any, str, Print | None]]) -> tuple[list[str], list[tuple[str, str, int, tuple[str, ...]]]]:
             same: list[str] = []
-            notes: list[tuple[str, str, int]] = []
-            for spec, relative, fingerprint in share:
+            notes: list[tuple[str, str, int, tuple[str, ...]]] = []
+            for spec, relative, print_ in share:
                 data = render(spec).encode("utf-8")
                 if not write_if_changed(staging, relative, data):
                     same.append(relative)
                 if deferred:
-                    fingerprint = prints.of(spec)
-                if fingerprint is not None:
-                    notes.append((relative, fingerprint, len(data)))
+                    print_ = prints.with_models(spec)
+                if print_ is not None and print_[0] is not None:
+                    notes.append((relative, print_[0], len(data), print_[1]))
             return same, notes
 
         forked = jobs > 1 and len(todo) >= minimum
-        prepare_folders(staging, [relative for _spec, relative, _fingerprint in todo])
+        prepare_folders(staging, [relative for _spec, relative, _print in todo])
         if forked:
             _render_markdown_in_workers(self.generator.dataset, jobs, minimum)
             units, weights = _units(todo)
@@ -144,8 +168,8 @@ class SiteWriter:
             results = [work(todo)]
         for same, notes in results:
             mark_kept(staging, same)
-            for relative, fingerprint, size in notes:
-                record.note(relative, fingerprint, size)
+            for relative, fingerprint, size, models in notes:
+                record.note(relative, fingerprint, size, models)
         if other_files is not None and not other_files_done:
             other_files()
         logger.info(
@@ -154,39 +178,51 @@ class SiteWriter:
             jobs if forked else 1, "es" if forked else "",
         )
 
-    def _recorded(self, spec: Any) -> str | None:
+    def _shape(self, jobs: int, large: bool, other_files: Callable[[], None] | None) -> tuple[str | None, bool]:
+        """The site context's shape (`Fingerprints.shape`), and whether `other_files()` was run
+        meanwhile: on a large site a forked process computes it (~0.15 s at 10,000 events)
+        while this one writes the other files."""
+        if jobs == 1 or not large or other_files is None:
+            return self.prints.shape(), False
+        shape = parallel.run_shares([False, True], lambda mine: self.prints.shape() if mine else None, other_files)[1]
+        return shape, True
+
+    def _recorded(self, spec: Any) -> Print:
         """The fingerprint recorded for the page of `spec` (computed if none was)."""
         before = self.record.previous.get(urls.to_file(spec.path))
-        return before[0] if before is not None else self.prints.of(spec)
+        return (before[0], before[2]) if before is not None else self.prints.with_models(spec)
 
     def _fingerprints(
-        self, specs: list[Any], jobs: int, minimum: int, other_files: Callable[[], None] | None
-    ) -> tuple[list[str | None], bool]:
-        """The fingerprint of each spec, and whether `other_files()` was run meanwhile.
+        self, specs: list[Any], indexes: list[int], found: list[Print | None], jobs: int, minimum: int,
+        other_files: Callable[[], None] | None,
+    ) -> bool:
+        """Fingerprint the specs at `indexes` into `found`; return whether `other_files()` was run meanwhile.
 
-        On a large site the fingerprints are split over `jobs` forked processes once the
-        events' digests (which most pages use) are known, so that every process inherits
-        them; this process then takes a small share and writes the other files (data files,
-        feeds: they do not depend on the pages) while the workers finish theirs.
+        When there are many, they are split over `jobs` forked processes once the events'
+        digests (which most pages use) are known, so that every process inherits them; this
+        process then takes a small share and writes the other files (data files, feeds: they
+        do not depend on the pages) while the workers finish theirs.
         """
         prints = self.prints
-        if jobs == 1 or len(specs) < minimum * FINGERPRINT_SHARE:
-            return [prints.of(spec) for spec in specs], False
+        if jobs == 1 or len(indexes) < minimum * FINGERPRINT_SHARE:
+            for index in indexes:
+                found[index] = prints.with_models(specs[index])
+            return False
         for event in self.generator.dataset.events:
             prints.digester.model(event)
-        # Spec `index` goes to process `owner[index % len(owner)]`: process 0 (this one)
+        # The n-th index goes to process `owner[n % len(owner)]`: process 0 (this one)
         # owns one slot in OWN_SLOTS * jobs when it also has the other files to write.
         slots = OWN_SLOTS * jobs if other_files is not None else jobs
         owner = [0] + [1 + slot % (jobs - 1) for slot in range(slots - 1)]
         shares: list[list[int]] = [[] for _ in range(jobs)]
-        for index in range(len(specs)):
-            shares[owner[index % slots]].append(index)
-        found: list[str | None] = [None] * len(specs)
-        results = parallel.run_shares(shares, lambda share: [prints.of(specs[index]) for index in share], other_files)
+        for position, index in enumerate(indexes):
+            shares[owner[position % slots]].append(index)
+        results = parallel.run_shares(
+            shares, lambda share: [prints.with_models(specs[index]) for index in share], other_files)
         for share, prints_of_share in zip(shares, results):
-            for index, fingerprint in zip(share, prints_of_share):
-                found[index] = fingerprint
-        return found, other_files is not None
+            for index, print_ in zip(share, prints_of_share):
+                found[index] = print_
+        return other_files is not None
 
     def file(self, relative: str, make: Callable[[], str | bytes], inputs: tuple[Any, ...] | None = None) -> None:
         """Stage the file `make()` writes (text is written as UTF-8), unless `inputs` (everything
@@ -202,7 +238,7 @@ class SiteWriter:
         del made
         write_if_changed(self.staging, relative, data)
         if fingerprint is not None:
-            self.record.note(relative, fingerprint, len(data))
+            self.record.note(relative, fingerprint, len(data))  # no models: files are fingerprinted anew
 
     def cached(self, kind: str, make: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
         """`make(model object)`, remembered between builds by the object's digest (a line of
