@@ -117,8 +117,9 @@ class SiteWriter:
             else:
                 # Pages whose model objects all kept their digests keep their fingerprints, as
                 # long as the site context has the same shape; the others are fingerprinted.
-                record.shape, other_files_done = self._shape(jobs, len(specs) >= minimum * FINGERPRINT_SHARE,
-                                                             other_files)
+                # (~0.15 s at 10,000 events; computing it in a forked process while this one writes
+                # the other files was slower: the fork's copied pages slow those writes down.)
+                record.shape = prints.shape()
                 known = prints.digester.known()
                 found = [None] * len(specs)
                 missing: list[int] = []
@@ -129,9 +130,7 @@ class SiteWriter:
                         missing.append(index)
                     else:
                         found[index] = (fingerprint, record.previous[relative][2])
-                other_files_done = self._fingerprints(
-                    specs, missing, found, jobs, minimum, None if other_files_done else other_files
-                ) or other_files_done
+                other_files_done = self._fingerprints(specs, missing, found, jobs, minimum, other_files)
                 logger.debug("explainer: %d pages fingerprinted, %d kept their fingerprints", len(missing),
                              len(specs) - len(missing))
         for spec, print_ in zip(specs, found):
@@ -177,15 +176,6 @@ class SiteWriter:
             len(specs), len(todo), len(kept), fingerprinted - started, time.perf_counter() - fingerprinted,
             jobs if forked else 1, "es" if forked else "",
         )
-
-    def _shape(self, jobs: int, large: bool, other_files: Callable[[], None] | None) -> tuple[str | None, bool]:
-        """The site context's shape (`Fingerprints.shape`), and whether `other_files()` was run
-        meanwhile: on a large site a forked process computes it (~0.15 s at 10,000 events)
-        while this one writes the other files."""
-        if jobs == 1 or not large or other_files is None:
-            return self.prints.shape(), False
-        shape = parallel.run_shares([False, True], lambda mine: self.prints.shape() if mine else None, other_files)[1]
-        return shape, True
 
     def _recorded(self, spec: Any) -> Print:
         """The fingerprint recorded for the page of `spec` (computed if none was)."""
