@@ -21,6 +21,16 @@ A template not in `LOOKUPS` is always rendered. A template in `LOOKUPS` whose so
 into `site` in a way not listed is treated the same way, so a template edit can make the
 build slower but never stale (`covered_templates`).
 
+A rebuild need not compute every fingerprint. The record keeps, per page, the digests of the
+model objects its fingerprint met (`Fingerprints.with_models`: those named by its variables
+and lookups; each digest covers what the object refers to), and the *shape* of the site
+context (`Fingerprints.shape`: its plain values with every model object standing as its place
+in the dataset, so which pages exist and what each shows where, but not what the objects
+say). When the shape is the recorded one, a page all of whose recorded digests are still
+digests of this build's objects has its recorded fingerprint (`OutputRecord.models_unchanged`);
+only the others are fingerprinted. This holds because a page spec's own fields (title, head)
+come from its variables or from plain values of the site context (see `pages.all_pages`).
+
 The other files the plugin writes (data files, feeds, the sitemap) are fingerprinted by
 their inputs (`Fingerprints.of_inputs`) and recorded the same way (`OutputRecord`).
 

@@ -2,9 +2,10 @@
 
 `SiteWriter.pages` is what the generator calls with the list of page specs. For each page it:
 
-1. computes the page's fingerprint (`incremental.Fingerprints`) and, when the published
-   site already holds this page made from the same inputs, keeps the published file
-   without rendering it;
+1. computes the page's fingerprint (`incremental.Fingerprints`; on a rebuild only for pages
+   showing a model object that changed, unless the site context changed shape) and, when
+   the published site already holds this page made from the same inputs, keeps the
+   published file without rendering it;
 2. renders the others, in this process or split over forked workers (`parallel`), after
    rendering every Markdown text once (also split over the workers) so that no worker
    parses a text another one parsed;
@@ -107,7 +108,6 @@ class SiteWriter:
         other_files_done = False
         if deferred:
             found: list[Print | None] = [None] * len(specs)
-            record.shape = prints.shape()
         else:
             record.inputs = prints.of_site()
             if record.inputs is not None and record.inputs == record.previous_inputs:
@@ -162,9 +162,13 @@ class SiteWriter:
             _render_markdown_in_workers(self.generator.dataset, jobs, minimum)
             units, weights = _units(todo)
             shares = [[item for unit in share for item in unit] for share in parallel.split(units, weights, jobs)]
-            results = parallel.run_shares(shares, work)
+            # A first build's shape is for the next build: this process computes it once its
+            # share is rendered, while the workers finish theirs.
+            results = parallel.run_shares(shares, work, self._take_shape if deferred else None)
         else:
             results = [work(todo)]
+        if deferred and record.shape is None:
+            self._take_shape()
         for same, notes in results:
             mark_kept(staging, same)
             for relative, fingerprint, size, models in notes:
@@ -176,6 +180,9 @@ class SiteWriter:
             len(specs), len(todo), len(kept), fingerprinted - started, time.perf_counter() - fingerprinted,
             jobs if forked else 1, "es" if forked else "",
         )
+
+    def _take_shape(self) -> None:
+        self.record.shape = self.prints.shape()
 
     def _recorded(self, spec: Any) -> Print:
         """The fingerprint recorded for the page of `spec` (computed if none was)."""

@@ -52,7 +52,11 @@ class PageSpec:
 
 
 def all_pages(site: SiteContext, siteurl: str, sitename: str) -> Iterator[PageSpec]:
-    """Every HTML page of the explainer, except the content/pages handled by Pelican."""
+    """Every HTML page of the explainer, except the content/pages handled by Pelican.
+
+    A spec's title and head come from its own variables or from plain values of the site
+    context (counts, listing titles), never from a model object it does not hold: a rebuild
+    keeps a page's fingerprint when the objects it holds did not change (`incremental`)."""
     data = site.dataset
     yield PageSpec(urls.HOME, "home.html", sitename,
                    Head(SITE_DESCRIPTION, seo.website_jsonld(siteurl, sitename, SITE_DESCRIPTION)), {})
