@@ -13,15 +13,15 @@ whose checksum does not match (truncated, corrupted), counts as empty.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import sys
-import tempfile
 import zlib
 from functools import cache
 from pathlib import Path
 
 import yaml
+
+from . import cachefile
 
 PREFIX = "entries-"
 _MAGIC = b"explainer-entries\n"
@@ -84,20 +84,7 @@ class EntryCache:
         assert path is not None
         payload = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".entries-", dir=self.folder)
-            try:
-                with os.fdopen(handle, "wb") as file:
-                    file.write(_MAGIC + zlib.crc32(payload).to_bytes(4, "big"))
-                    file.write(payload)
-                # Unlink, then rename: renaming over the old file makes ext4 (auto_da_alloc) write
-                # the new one out at once, up to 0.7 s on a busy machine. A reader in between, or
-                # a crash, only loses the cache.
-                path.unlink(missing_ok=True)
-                os.rename(temporary, path)
-            except BaseException:
-                os.unlink(temporary)
-                raise
+            cachefile.replace(path, _MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload)
             for old in self.folder.glob(f"{PREFIX}*.pickle"):  # records of other code versions
                 if old != path:
                     old.unlink(missing_ok=True)

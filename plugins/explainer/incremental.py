@@ -56,11 +56,10 @@ import marshal
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import model
+from . import cachefile, model
 from .dates import PartialDate
 from .model import Actor, Country, Event, Law, Source
 from .text import Text
@@ -511,27 +510,7 @@ def _save_atomically(path: Path, header: tuple[Any, ...], payload: Any) -> None:
     """marshal: the fastest format to read and write for dicts of strings (a 10,000-event
     site's Markdown cache loads in 10 ms, against 140 ms as JSON). Its format may change
     between Python versions, hence the version in every header."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(marshal.dumps((header, payload)))
-        _rename_over(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _rename_over(temp: str, path: Path) -> None:
-    """Put `temp` in place of `path`, for a cache: unlink, then rename. Renaming over an existing
-    file makes ext4 (auto_da_alloc) write the new file's data out at once, which took up to
-    0.7 s for a 20 MB cache on a busy machine; a reader finding no file in between only loses
-    the cache, and so does a crash."""
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-    os.rename(temp, path)
+    cachefile.replace(path, marshal.dumps((header, payload)))
 
 
 def _header(kind: str, *more: Any) -> tuple[Any, ...]:

@@ -48,6 +48,8 @@ from functools import wraps
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from . import cachefile
+
 logger = logging.getLogger(__name__)
 
 STAGING_PREFIX = ".output-staging-"
@@ -420,15 +422,7 @@ def _read_manifest(path: Path | None) -> Published | None:
 
 
 def _write_manifest(path: Path, published: Published) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(marshal.dumps(((MANIFEST_FORMAT, sys.version), sorted(published.files), published.folders)))
-        os.replace(temp, path)  # small: the rename costs nothing here
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    cachefile.replace(path, marshal.dumps(((MANIFEST_FORMAT, sys.version), sorted(published.files), published.folders)))
 
 
 def install(pelican: Any) -> None:
