@@ -310,9 +310,6 @@ class Fingerprints:
         self.digester = Digester(site.path)
         self._shared: dict[tuple[str, str], str] = {}
 
-    def of(self, spec: Any) -> str | None:
-        return self.with_models(spec)[0]
-
     def with_models(self, spec: Any) -> tuple[str | None, tuple[str, ...]]:
         """The page's fingerprint, and the digests of the model objects its inputs name directly
         (a model object's digest covers the objects it refers to), each once."""
