@@ -1,7 +1,10 @@
 """Where every page of the site lives: one function per page type, paths relative to SITEURL.
 
-Paths never start with a slash and folders end with one (pretty URLs: `events/x/` is
-written as `events/x/index.html`). Templates join them as `{{ SITEURL }}/{{ path }}`, which
+Paths never start with a slash and folders end with one (`timeline/` is written as
+`timeline/index.html`). The page of one event, law or actor is a file of its section
+(`events/x.html`), not a folder of its own: tens of thousands of one-file folders cost a
+large site's build several seconds of file-system time (see the README's Performance
+section), and GitHub Pages also serves `events/x.html` as `events/x`. Templates join them as `{{ SITEURL }}/{{ path }}`, which
 works both at a domain root and under a project subpath such as https://ORG.github.io/REPO.
 
 The site map:
@@ -10,10 +13,10 @@ The site map:
     /timeline/                      index: years (with months), filters by country and kind
     /timeline/2024/[N/]             one year, oldest first, grouped by month, 50 events a page
     /timeline/country/kg/[N/]       one country's events      /timeline/kind/block/[N/]  one kind
-    /events/<id>/                   one event (permalink; the card's anchor is #<id> on listings)
+    /events/<id>.html               one event (permalink; the card's anchor is #<id> on listings)
     /countries/kg/                  status and since when, summary, figures, laws, actors, timeline
-    /laws/  /laws/<slug>/           glossary by country; one law with the events that invoked it
-    /actors/  /actors/<slug>/       people and institutions; quotes and events of one
+    /laws/  /laws/<slug>.html       glossary by country; one law with the events that invoked it
+    /actors/  /actors/<slug>.html   people and institutions; quotes and events of one
     /sources/[N/]#<slug>            bibliography with citing events and laws; how to cite
     /about/                         content/pages/about.md (method, corrections, data files)
     /feeds/events.atom.xml  /feeds/kg.atom.xml
@@ -66,7 +69,7 @@ def timeline_kind(kind: EventKind) -> str:
 
 
 def event(item: Event) -> str:
-    return f"events/{item.id}/"
+    return f"events/{item.id}.html"
 
 
 def country(item: Country) -> str:
@@ -74,11 +77,11 @@ def country(item: Country) -> str:
 
 
 def law(item: Law) -> str:
-    return f"laws/{item.slug}/"
+    return f"laws/{item.slug}.html"
 
 
 def actor(item: Actor) -> str:
-    return f"actors/{item.slug}/"
+    return f"actors/{item.slug}.html"
 
 
 def feed(item: Country) -> str:
