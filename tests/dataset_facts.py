@@ -15,7 +15,9 @@ _ENTRIES = ("Source", "Country", "Law", "Actor", "Event")
 
 
 def facts(dataset: Dataset) -> tuple[object, ...]:
-    return tuple((f.name, _plain(getattr(dataset, f.name), top=True)) for f in dataclasses.fields(dataset))
+    # `structure`, like each object's `digest`, is a hash for the build's caches, not a fact.
+    return tuple((f.name, _plain(getattr(dataset, f.name), top=True)) for f in dataclasses.fields(dataset)
+                 if f.name != "structure")
 
 
 def _plain(value: object, top: bool = False) -> object:

@@ -12,7 +12,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from explainer.incremental import SAVE_MINIMUM, Digester, LineStore, MarkdownStore
+from explainer import load
+from explainer.incremental import SAVE_MINIMUM, Digester, Fingerprints, LineStore, MarkdownStore
+from explainer.site_context import build_site_context
 from explainer.text import Text
 
 from benchmarks import corpus as corpus_mod
@@ -110,12 +112,14 @@ def _edits(corpus: corpus_mod.Corpus) -> dict[str, str]:
         "newest title": _replace_line(text, "    title: ", '    title: "Retitled newest event"', after=f"  - id: {last}"),
         # An actor's name is on the index of actors, its country's page and its events' pages.
         "actor name": _replace_line(text, "    name: ", '    name: "Renamed actor"', after="actors:"),
+        # Prose of an entry other than an event: the structure holds, the law's digest changes.
+        "law summary": _replace_line(text, "      ", "      A law summary written again.", after="laws:"),
     }
 
 
 EDITS = ["summary", "title", "removal", "date", "law name", "source title", "new source",
          "oldest summary", "newest summary", "newest title", "actor name", "law removal", "new event",
-         "date into a busy year"]
+         "date into a busy year", "law summary"]
 
 
 @pytest.mark.parametrize("description", EDITS)
@@ -184,6 +188,39 @@ def test_rebuild_without_changes_rewrites_nothing(tmp_path: Path, corpus: corpus
     _build(project, out)
     restamped = {path: (path.stat().st_ino, path.stat().st_mtime_ns) for path in out.rglob("*") if path.is_file()}
     assert restamped == stamps
+
+
+def test_a_page_deleted_by_hand_is_made_again(tmp_path: Path, corpus: corpus_mod.Corpus) -> None:
+    project = scale.make_project(corpus, tmp_path / "project")
+    out = tmp_path / "output"
+    _build(project, out)
+    before = _tree(out)
+    page = out / "events" / f"{corpus.event_ids[3]}.html"
+    page.unlink()
+    _build(project, out)
+    assert _tree(out) == before
+
+
+def test_summary_edits_keep_the_structure_and_the_shape(corpus: corpus_mod.Corpus) -> None:
+    """Markdown prose never decides what pages exist or what they list: editing summaries
+    leaves `Dataset.structure`, and so the shape a rebuild takes from the last build, as they
+    were; any other field changes the structure."""
+    text = corpus.events_yaml
+    middle, last = corpus.event_ids[N_EVENTS // 2], corpus.event_ids[-1]
+    edits = _edits(corpus)
+
+    def loaded(source: str) -> tuple[str, str | None]:
+        dataset = load._fast(source, None, 1)
+        assert dataset is not None and dataset.structure
+        site = build_site_context(dataset)
+        return dataset.structure, Fingerprints(site, frozenset(), "global").shape()
+
+    original = loaded(text)
+    assert original[1] is not None
+    prose_only = corpus_mod.edit_summary(corpus_mod.edit_summary(edits["law summary"], middle), last)
+    assert loaded(prose_only) == original
+    for description in ("title", "date", "law name", "source title", "actor name", "new event"):
+        assert loaded(edits[description])[0] != original[0], description
 
 
 def test_forked_workers_build_the_same_site(tmp_path: Path, corpus: corpus_mod.Corpus) -> None:

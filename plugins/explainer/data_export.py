@@ -98,7 +98,7 @@ def events_json_schema() -> dict[str, Any]:
                      "summary", "laws", "actors", "sources", "tiktok_status"],
         "properties": {
             "id": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
-                   "description": "Stable slug; the event's page is events/<id>/"},
+                   "description": "Stable slug; the event's page is events/<id>.html"},
             "date": _DATE,
             "end_date": {"oneOf": [_DATE, {"type": "null"}]},
             "date_note": nullable_text,

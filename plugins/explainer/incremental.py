@@ -66,7 +66,7 @@ from .text import Text
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 3
+FORMAT = 4
 """Bump to invalidate every record written by an older version of this module."""
 
 _MODEL_TYPES = frozenset({Event, Law, Actor, Source, Country})
@@ -210,6 +210,16 @@ class Digester:
     def known(self) -> frozenset[str]:
         """The digests of every model object hashed so far."""
         return frozenset(self._memo.values())
+
+    @property
+    def memo(self) -> dict[int, str]:
+        return self._memo
+
+    def seed(self, pairs: Iterable[tuple[Any, str]]) -> None:
+        """Take each (model object, digest) as already hashed (`Fingerprints.reuse_model_digests`)."""
+        for value, done in pairs:
+            self._memo[id(value)] = done
+            self._keep.append(value)
 
     def _references(self, value: Any, out: list[Any]) -> None:
         """Append the digests of the model objects `value`'s fields refer to, in field order."""
@@ -361,13 +371,58 @@ class Fingerprints:
     def of_site(self) -> str | None:
         """Fingerprint of everything the site context, and so every page spec, is made from
         (`build_site_context`'s arguments): when it is the last build's, so is every page's
-        fingerprint, and a rebuild without changes need not compute them."""
+        fingerprint, and a rebuild without changes need not compute them.
+
+        When every model object has its digest (a hash of its entry's text, where its
+        references are written as keys), those digests in dataset order stand for the dataset."""
         data = self.site.dataset
+        objects = self._objects()
+        if all(item.digest for item in objects):
+            return self.of_inputs("site", "\x00".join([item.digest for item in objects]), self.site.country_summaries,
+                                  self.site.country_blurbs)
         return self.of_inputs(
             "site", data.events, tuple(data.countries.values()), tuple(data.laws.values()),
             tuple(data.actors.values()), tuple(data.sources.values()), self.site.country_summaries,
             self.site.country_blurbs,
         )
+
+    def structure(self) -> str | None:
+        """Fingerprint of what decides the site context's shape: the dataset's `structure` (its
+        entries without their Markdown prose) and the country pages' texts; None when the
+        loader gave no structure. While it is the last build's, so is the shape."""
+        if self.global_hash is None or not self.site.dataset.structure:
+            return None
+        return self.of_inputs("structure", self.site.dataset.structure, self.site.country_summaries,
+                              self.site.country_blurbs)
+
+    def model_digests(self) -> dict[str, str]:
+        """Each model object's own digest (its entry's) -> its digest as a page input
+        (`Digester.model`); every object is digested (most already are, or were reused)."""
+        model, memo = self.digester.model, self.digester.memo
+        found = {}
+        for item in self._objects():
+            done = memo.get(id(item)) or model(item)
+            if item.digest:
+                found[item.digest] = done
+        return found
+
+    def reuse_model_digests(self, previous: dict[str, str]) -> bool:
+        """Take the last build's digests (`model_digests`) for the objects whose entries did not
+        change, when only events changed and the structure is the last build's (the caller's
+        part): no object refers to an event, so every other object, and every event that kept
+        its entry, refers to the same objects as before, placed alike. Returns whether they
+        were taken; the changed events are digested anew when asked for."""
+        data = self.site.dataset
+        others = [*data.countries.values(), *data.laws.values(), *data.actors.values(), *data.sources.values()]
+        if not previous or not all(item.digest in previous for item in others):
+            return False
+        self.digester.seed((item, previous[item.digest]) for item in [*others, *data.events] if item.digest in previous)
+        return True
+
+    def _objects(self) -> list[Any]:
+        data = self.site.dataset
+        return [*data.events, *data.countries.values(), *data.laws.values(), *data.actors.values(),
+                *data.sources.values()]
 
     def of_inputs(self, name: str, *values: Any) -> str | None:
         """Fingerprint of a file made by this plugin's code from `values` alone (data files,
@@ -519,7 +574,8 @@ class OutputRecord:
 
     def __init__(self, cache_dir: Path | None, output_path: Path, global_hash: str | None) -> None:
         self.output_path = output_path
-        self._root = str(output_path) + os.sep  # os.stat of a str: Path joins cost more than the stat
+        self._root = str(output_path) + os.sep
+        self._listings: dict[str, frozenset[str]] = {}
         self.global_hash = global_hash
         key = hashlib.blake2b(str(output_path.resolve()).encode(), digest_size=8).hexdigest()
         self.path = cache_dir / f"outputs-{key}.marshal" if cache_dir is not None else None
@@ -532,25 +588,37 @@ class OutputRecord:
         self.previous_shape: str | None = None
         self.shape: str | None = None
         """The site context's shape (`Fingerprints.shape`)."""
+        self.previous_structure: str | None = None
+        self.structure: str | None = None
+        """What decides the shape (`Fingerprints.structure`)."""
+        self.previous_models: dict[str, str] = {}
+        self.models: dict[str, str] = {}
+        """Model objects' digests by their entries' (`Fingerprints.model_digests`)."""
         if self.path is None or global_hash is None:
             return
         found = _load(self.path, _header("outputs", global_hash))
-        if isinstance(found, tuple) and len(found) == 3 and isinstance(found[2], dict):
-            self.previous_inputs, self.previous_shape, self.previous = found
+        if isinstance(found, tuple) and len(found) == 5 and isinstance(found[4], dict) and isinstance(found[3], dict):
+            self.previous_inputs, self.previous_shape, self.previous_structure, self.previous_models, self.previous = found
 
     @property
     def enabled(self) -> bool:
         return self.path is not None and self.global_hash is not None
 
     def unchanged(self, relative: str, fingerprint: str | None) -> bool:
-        """True when the published file was made from the same inputs and is still there."""
+        """True when the published file was made from the same inputs and is still there (a
+        file deleted from the output by hand is made again)."""
         before = self.previous.get(relative)
         if before is None or fingerprint is None or before[0] != fingerprint:
             return False
-        try:
-            return os.stat(self._root + relative).st_size == before[1]
-        except OSError:
-            return False
+        folder, _, name = relative.rpartition("/")
+        names = self._listings.get(folder)
+        if names is None:
+            # One listing per folder, not a stat per file: 12,000 stats took ~50 ms.
+            try:
+                names = self._listings[folder] = frozenset(os.listdir(self._root + folder))
+            except OSError:
+                names = self._listings[folder] = frozenset()
+        return name in names
 
     def models_unchanged(self, relative: str, known: frozenset[str]) -> str | None:
         """The recorded fingerprint of `relative` if every model object it showed still has its
@@ -558,11 +626,8 @@ class OutputRecord:
         site context's shape is the recorded one: then the page shows the same objects, in the
         same places, and nothing else that changed."""
         before = self.previous.get(relative)
-        if before is None or self.shape is None or self.shape != self.previous_shape:
+        if before is None or self.shape is None or self.shape != self.previous_shape or not known.issuperset(before[2]):
             return None
-        for digest in before[2]:
-            if digest not in known:
-                return None
         return before[0]
 
     def note(self, relative: str, fingerprint: str, size: int, models: tuple[str, ...] = ()) -> None:
@@ -575,8 +640,10 @@ class OutputRecord:
         """Called after publishing: the record now describes the published files."""
         if self.enabled and self.path is not None and (
             self.current != self.previous or self.inputs != self.previous_inputs or self.shape != self.previous_shape
+            or self.structure != self.previous_structure or self.models != self.previous_models
         ):
-            _save_atomically(self.path, _header("outputs", self.global_hash), (self.inputs, self.shape, self.current))
+            _save_atomically(self.path, _header("outputs", self.global_hash),
+                             (self.inputs, self.shape, self.structure, self.models, self.current))
 
 
 SAVE_MINIMUM = 100

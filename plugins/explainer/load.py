@@ -16,6 +16,7 @@ Two ways to the same Dataset:
 from __future__ import annotations
 
 import gc
+import hashlib
 import marshal
 import os
 from pathlib import Path
@@ -27,7 +28,7 @@ from .fields import COLLECTIONS
 from .model import Dataset
 from .parallel import run_in_child, run_shares, worker_count
 from .problems import EventsFileError, Problem
-from .validate import Entry, EntryReader, build, validate
+from .validate import Entry, EntryReader, build, validate, without_prose
 from .yamlsource import bracket_profile, bracket_step, compose, decode, read_file, text_is_clean
 
 __all__ = ["EventsFileError", "Problem", "load_dataset", "load_dataset_from_bytes", "load_dataset_from_text"]
@@ -76,10 +77,12 @@ def _paused_gc(function: Any, *args: Any) -> Any:
 PARALLEL_ABOVE = 200_000
 """Entries to read totalling more characters than this (about 200 events) go to forked workers."""
 
-Record = tuple[str | None, int, tuple, tuple[int, int, int, int]]
+Record = tuple[str | None, int, tuple, tuple[int, int, int, int], str]
 """What the cache keeps per entry, marshalled (builtins only; faster to read than pickle):
 (key, line of the entry in its own text, 0-based, light values, `yamlsource.bracket_profile`
-of its text)."""
+of its text, a hash of its light values without their Markdown prose (`Dataset.structure`))."""
+
+_RECORD_OF = {collection.name: collection.record for collection in COLLECTIONS}
 
 
 def _fast(text: str, cache_dir: Path | None, jobs: int | None) -> Dataset | None:
@@ -120,6 +123,7 @@ def _assemble(text: str, pieces: list[entries_mod.Piece], read: dict[str, bytes]
     """The Dataset from every entry's record (those `read` now, else those `known` from the
     cache), after the checks that span entries; `used` gets the record of each entry."""
     collected: dict[str, list[Entry]] = {c.name: [] for c in COLLECTIONS}
+    structure = hashlib.blake2b(digest_size=16)
     depth: int | None = 0
     for piece in pieces:
         collection, digest = piece.collection, piece.digest
@@ -131,14 +135,15 @@ def _assemble(text: str, pieces: list[entries_mod.Piece], read: dict[str, bytes]
         else:
             blob = used[digest] = read.get(digest) or known[digest]
             try:
-                key, line, values, profile = marshal.loads(blob)
+                key, line, values, profile, shape = marshal.loads(blob)
             except Exception:  # noqa: BLE001
                 raise _DamagedRecord from None
             collected[collection].append((key, piece.line + line, values, digest))
+            structure.update(shape.encode())
         depth = bracket_step(depth, profile)  # type: ignore[arg-type]
         if depth is None:
             return None
-    return build(collected)
+    return build(collected, structure.hexdigest())
 
 
 def _read_missing(text: str, missing: list[entries_mod.Piece], jobs: int | None) -> dict[str, bytes] | None:
@@ -182,7 +187,10 @@ def _read_entries(text: str, pieces: Sequence[entries_mod.Piece]) -> dict[str, b
             key, line, values = reader.read(compose(f"{piece.collection}:\n{body}", ""), piece.collection)
         except Exception:  # noqa: BLE001 - a problem (EventsFileError, Defect), or anything else:
             return None    # the whole way decides, and reports it
-        record: Record = (key, line - 2, values, bracket_profile(body))
+        # repr, not marshal: marshal's output depends on which equal strings are one object.
+        shape = hashlib.blake2b(repr((piece.collection, key, without_prose(_RECORD_OF[piece.collection], values)))
+                                .encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        record: Record = (key, line - 2, values, bracket_profile(body), shape)
         read[piece.digest] = marshal.dumps(record)
     return read
 

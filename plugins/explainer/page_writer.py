@@ -110,16 +110,24 @@ class SiteWriter:
             found: list[Print | None] = [None] * len(specs)
         else:
             record.inputs = prints.of_site()
+            record.structure = prints.structure()
             if record.inputs is not None and record.inputs == record.previous_inputs:
                 # Same inputs as the published site: every page has its recorded fingerprint.
-                record.shape = record.previous_shape
+                record.shape, record.models = record.previous_shape, record.previous_models
                 found = [self._recorded(spec) for spec in specs]
             else:
                 # Pages whose model objects all kept their digests keep their fingerprints, as
                 # long as the site context has the same shape; the others are fingerprinted.
-                # (~0.15 s at 10,000 events; computing it in a forked process while this one writes
-                # the other files was slower: the fork's copied pages slow those writes down.)
-                record.shape = prints.shape()
+                # The shape is the last build's when what decides it is (a summary edit): else
+                # it is worked out (~0.15 s at 10,000 events; computing it in a forked process
+                # while this one writes the other files was slower: the fork's copied pages slow
+                # those writes down).
+                if record.structure is not None and record.structure == record.previous_structure:
+                    record.shape = record.previous_shape
+                    prints.reuse_model_digests(record.previous_models)
+                else:
+                    record.shape = prints.shape()
+                record.models = prints.model_digests()
                 known = prints.digester.known()
                 found = [None] * len(specs)
                 missing: list[int] = []
@@ -175,6 +183,8 @@ class SiteWriter:
                 record.note(relative, fingerprint, size, models)
         if other_files is not None and not other_files_done:
             other_files()
+        if deferred:  # for the next build (the data files have digested every event by now)
+            record.inputs, record.structure, record.models = prints.of_site(), prints.structure(), prints.model_digests()
         logger.info(
             "explainer: %d pages: %d rendered, %d unchanged and kept; fingerprints %.2f s, rendering %.2f s (%d process%s)",
             len(specs), len(todo), len(kept), fingerprinted - started, time.perf_counter() - fingerprinted,

@@ -564,6 +564,20 @@ def light_values(raw: _Raw) -> Values:
                  for spec in _ORDER[raw.record.name])
 
 
+def without_prose(record: str, light: Values) -> Values:
+    """Light values with every Markdown field (summaries) left out: what decides which pages
+    exist and what each lists (see `incremental.Fingerprints.structure`). Markdown prose is only
+    ever shown, never sorted, grouped or counted by; tests/test_incremental.py checks that
+    editing it leaves the site context's shape as it was."""
+    return tuple(
+        None if spec.kind is Kind.MARKDOWN
+        else tuple(without_prose(spec.record, item) for item in value)  # type: ignore[arg-type, union-attr]
+        if spec.kind is Kind.RECORDS and value is not None
+        else value
+        for spec, value in zip(_ORDER[record], light)
+    )
+
+
 def _lighten(spec: Field, value: object) -> object:
     kind = spec.kind
     if kind is Kind.TEXT or kind is Kind.MARKDOWN:
@@ -635,13 +649,14 @@ class EntryReader:
         return raw.key, raw.line, light_values(raw)
 
 
-def build(entries: dict[str, list[Entry]]) -> model.Dataset:
-    """Pass 3: the model objects, references resolved, events in date order.
+def build(entries: dict[str, list[Entry]], structure: str = "") -> model.Dataset:
+    """Pass 3: the model objects, references resolved, events in date order (`structure`: see
+    `Dataset.structure`).
 
     Raises Defect for a repeated key or event id, and KeyError for a reference to an
     undefined key: neither survives pass 2, so only the fast path, which skips it, meets them.
     """
-    return _Builder(entries).build()
+    return _Builder(entries).build(structure)
 
 
 class _Builder:
@@ -691,7 +706,7 @@ class _Builder:
         return [default if value is None else value if convert is None else convert(value)
                 for (convert, default), value in zip(self.plans[record], light)]
 
-    def build(self) -> model.Dataset:
+    def build(self, structure: str) -> model.Dataset:
         # In dependency order: figures cite sources; laws and actors name countries and sources.
         for collection in ("sources", "countries", "laws", "actors"):
             record, entries, table = _BY_NAME[collection].record, self.entries[collection], self.tables[collection]
@@ -714,7 +729,7 @@ class _Builder:
                       for _key, line, light, digest in ordered)
         tables = self.tables
         return model.Dataset(countries=tables["countries"], laws=tables["laws"], actors=tables["actors"],  # type: ignore[arg-type]
-                             sources=tables["sources"], events=built)  # type: ignore[arg-type]
+                             sources=tables["sources"], events=built, structure=structure)  # type: ignore[arg-type]
 
 
 _EVENT_ID = [spec.name for spec in _ORDER["event"]].index("id")
