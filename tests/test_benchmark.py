@@ -55,4 +55,8 @@ def test_benchmark_json_has_the_figures() -> None:
     assert report["ours"]["returncode"] == 0
     assert report["ours_stats"]["pages"] > 50  # one page per event and more
     assert report["rebuild"]["changed"] >= 1
+    # The preview's build server rebuilds after another edit, touching only what shows it.
+    assert report["preview"]["run"]["returncode"] == 0
+    assert report["preview"]["changed"] >= 1 and report["preview"]["rewritten_outside"] == 0
+    assert report["preview"]["event_id"] != report["rebuild"]["event_id"]
     assert report["hugo_skipped"] and report["stock_skipped"]

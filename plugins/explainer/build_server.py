@@ -27,7 +27,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import IO, Any, Sequence
 
 READY = "ready"
 
@@ -128,17 +128,21 @@ class Client:
     """A build server in a child process (started on first use, restarted on demand)."""
 
     def __init__(self, arguments: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
-                 python: str = sys.executable) -> None:
+                 python: str = sys.executable, stderr: IO[Any] | None = None) -> None:
+        """`env` must let `python` import this package (plugins/ on PYTHONPATH); the builds'
+        messages go to `stderr` (default: this process's)."""
         self.command = [python, "-m", "explainer.build_server", *arguments]
         self.cwd = cwd
         self.env = env
+        self.stderr = stderr
         self._process: subprocess.Popen[str] | None = None
 
     def start(self) -> None:
         if self._process is not None and self._process.poll() is None:
             return
         self._process = subprocess.Popen(
-            self.command, cwd=self.cwd, env=self.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            self.command, cwd=self.cwd, env=self.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=self.stderr, text=True,
         )
         line = self._read()
         if line != READY:
