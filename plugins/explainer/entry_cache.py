@@ -2,13 +2,14 @@
 
 One file in the cache folder, `entries-<version>.pickle`, maps an entry's digest (a hash of its
 collection and its exact text, see `entries`) to the marshalled record pass 1 made of it when
-it was valid: (key, line within the entry, light values, bracket profile); see `load`.
+it was valid: (key, line within the entry, light values, bracket profile, structure); see `load`.
 The version in the name is a hash of the code that reads entries and of the YAML library, so
 a change to either starts a new cache instead of trusting records another reader made.
 
-The file is written whole (to a temporary file, then renamed), only after a load succeeded,
-and holds only the entries that load used. A file that cannot be read, or
-whose checksum does not match (truncated, corrupted), counts as empty.
+The file is written whole (to a temporary file, then renamed), only after a load succeeded
+and only when enough changed since it was written (`EntryCache.write`); it holds the entries
+of the load that wrote it. A file that cannot be read, or whose checksum does not match
+(truncated, corrupted), counts as empty.
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ import yaml
 from . import cachefile
 
 PREFIX = "entries-"
+REWRITE_MINIMUM = 50
+"""Entries read anew that make the records file worth writing again (see `EntryCache.write`)."""
 _MAGIC = b"explainer-entries\n"
 _READER_MODULES = ("entries", "entry_cache", "load", "validate", "yamlsource", "fields", "model", "text",
                    "dates", "vocab", "problems", "markdown")
@@ -74,12 +77,19 @@ class EntryCache:
             self.records = records
         return self.records
 
-    def write(self, records: dict[str, bytes], read_now: bool) -> None:
-        """Keep exactly `records`; skipped when they are the ones read (same entries, none of
-        them read anew by this load). Best effort: a cache that cannot be written only makes
-        the next load slower."""
-        if self.folder is None or (not read_now and records.keys() == self.records.keys()):
+    def write(self, records: dict[str, bytes], read_now: int) -> None:
+        """Keep exactly `records` (the entries this load used), `read_now` of them read anew.
+
+        Skipped while the file on disk is nearly right: when fewer than REWRITE_MINIMUM entries
+        were read anew and at most a tenth of the file's records went unused. Reading a few
+        edited entries again (~1 ms each) costs less than rewriting 10 MB after every save.
+        Best effort: a cache that cannot be written only makes the next load slower."""
+        if self.folder is None:
             return
+        if self.records and read_now < REWRITE_MINIMUM:
+            unused = len(self.records) - (len(records) - read_now)
+            if unused * 10 <= len(self.records):
+                return
         path = self.path
         assert path is not None
         payload = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)

@@ -109,7 +109,7 @@ def _fast(text: str, cache_dir: Path | None, jobs: int | None) -> Dataset | None
         except Exception:  # noqa: BLE001 - Defect (a repeated key or id), KeyError (a reference
             return None    # to an undefined key), or anything unforeseen: the whole way decides
         if dataset is not None:
-            cache.write(used, read_now=bool(read))
+            cache.write(used, read_now=len(read))
         return dataset
     return None
 
