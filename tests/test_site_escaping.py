@@ -21,7 +21,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
                             EXPLAINER_DATASET=sample_dataset(hostile_title=HOSTILE))
 
 
-@pytest.mark.parametrize("page", ["events/kg-gknb-order/", "timeline/2024/", "countries/kg/", "laws/kg-child-protection/"])
+@pytest.mark.parametrize("page", ["events/kg-gknb-order.html", "timeline/2024/", "countries/kg/", "laws/kg-child-protection.html"])
 def test_hostile_title_is_text_not_markup(hostile_site: BuiltSite, page: str) -> None:
     document = soup(hostile_site.page(page))
     scripts = [tag for tag in document.find_all("script") if tag.get("type") != "application/ld+json"]
@@ -31,7 +31,7 @@ def test_hostile_title_is_text_not_markup(hostile_site: BuiltSite, page: str) ->
 
 
 def test_hostile_title_in_head_and_json_ld(hostile_site: BuiltSite) -> None:
-    path = hostile_site.page("events/kg-gknb-order/")
+    path = hostile_site.page("events/kg-gknb-order.html")
     raw = path.read_text(encoding="utf-8")
     assert "<script>alert" not in raw
     document = soup(path)
@@ -42,7 +42,7 @@ def test_hostile_title_in_head_and_json_ld(hostile_site: BuiltSite) -> None:
 
 
 def test_hostile_markdown_summary_loses_its_links_and_html(hostile_site: BuiltSite) -> None:
-    summary = soup(hostile_site.page("events/kg-gknb-order/")).find("div", class_="summary")
+    summary = soup(hostile_site.page("events/kg-gknb-order.html")).find("div", class_="summary")
     assert [a.get("href") for a in summary.find_all("a")] == []
     assert "<script>alert(3)</script>" in summary.get_text()
 
@@ -50,7 +50,7 @@ def test_hostile_markdown_summary_loses_its_links_and_html(hostile_site: BuiltSi
 def test_source_addresses_are_percent_encoded_in_their_href(tmp_path: Path) -> None:
     hostile = "https://example.org/a?q=\"><script>alert(1)</script>&t={{7*7}} x"
     site = build_in_process(tmp_path / "output", EXPLAINER_DATASET=sample_dataset(occrp_url=hostile))
-    page = soup(site.page("events/kg-block/"))
+    page = soup(site.page("events/kg-block.html"))
     hrefs = [a["href"] for a in page.find_all("a", href=True) if a["href"].startswith("https://example.org/a")]
     assert hrefs and set(hrefs) == {"https://example.org/a?q=%22%3E%3Cscript%3Ealert(1)%3C/script%3E&t=%7B%7B7*7%7D%7D%20x"}
     assert page.find("script", type=lambda value: value != "application/ld+json") is None

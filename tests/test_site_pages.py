@@ -32,12 +32,13 @@ def check_every_event_is_placed(site: BuiltSite, data: Dataset) -> None:
         timeline_ids |= {tag["id"] for tag in soup(file).find_all("article", class_="event")}
     assert timeline_ids == {event.id for event in data.events}
     for event in data.events:
-        assert site.page(f"events/{event.id}/").is_file()
+        assert site.page(f"events/{event.id}.html").is_file()
+        assert not (site.output / "events" / event.id).exists()  # a file of its section, not a folder
         for country in event.countries:
             assert event.id in anchors(site, f"countries/{country.slug}/"), (event.id, country.code)
             assert event.id in anchors(site, f"timeline/country/{country.slug}/")
         for law in event.laws:
-            assert f"{site.siteurl}/events/{event.id}/" in links_to(site, f"laws/{law.slug}/"), (event.id, law.slug)
+            assert f"{site.siteurl}/events/{event.id}.html" in links_to(site, f"laws/{law.slug}.html"), (event.id, law.slug)
         assert event.id in anchors(site, f"timeline/kind/{event.kind.value}/")
 
 
@@ -73,11 +74,11 @@ def test_home_shows_status_derived_from_latest_event(sample_site: BuiltSite) -> 
 
 
 def test_event_page_shows_date_precision_quotes_and_dispute(sample_site: BuiltSite) -> None:
-    page = soup(sample_site.page("events/kz-rector-proposal/"))
+    page = soup(sample_site.page("events/kz-rector-proposal.html"))
     assert page.find("time")["datetime"] == "2024-04"
     assert page.find("time").get_text() == "April 2024"
     assert page.find("blockquote").get_text(strip=True) == "TikTok harms children"
-    disputed = soup(sample_site.page("events/kg-gknb-order/")).find("p", class_="dispute")
+    disputed = soup(sample_site.page("events/kg-gknb-order.html")).find("p", class_="dispute")
     assert disputed.get_text(" ", strip=True).startswith("Date disputed:")
 
 
@@ -133,9 +134,9 @@ def test_every_page_type_is_built_from_real_data(built_site: BuiltSite) -> None:
         page = soup(built_site.page(f"countries/{code.lower()}/"))
         assert page.h1.get_text() == data.countries[code].name.en
     for law in data.laws.values():
-        assert soup(built_site.page(f"laws/{law.slug}/")).h1.get_text() == law.short_name.en
+        assert soup(built_site.page(f"laws/{law.slug}.html")).h1.get_text() == law.short_name.en
     for actor in data.actors.values():
-        assert soup(built_site.page(f"actors/{actor.slug}/")).h1.get_text() == actor.name.en
+        assert soup(built_site.page(f"actors/{actor.slug}.html")).h1.get_text() == actor.name.en
     bibliography = {li["id"] for li in soup(built_site.page("sources/")).find("ol", class_="bibliography").find_all("li")}
     assert bibliography == set(data.sources)
 

@@ -40,9 +40,9 @@ def test_feeds_parse_in_the_local_build(site: Path) -> None:
 def test_site_feed_has_every_event(site: Path) -> None:
     import feedparser
 
-    events = {p.parent.name for p in (site / "events").glob("*/index.html")}
+    events = {p.name for p in (site / "events").glob("*.html")}
     entries = feedparser.parse(str(site / "feeds" / "events.atom.xml")).entries
-    linked = {entry.link.rstrip("/").rsplit("/", 1)[-1] for entry in entries}
+    linked = {entry.link.rsplit("/", 1)[-1] for entry in entries}
     assert linked <= events and linked, sorted(linked - events)
 
 
@@ -54,7 +54,7 @@ def test_events_json_matches_its_schema(site: Path) -> None:
     errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
               for e in validator_class(schema).iter_errors(data)]
     assert not errors, "\n".join(errors[:40])
-    pages = {p.parent.name for p in (site / "events").glob("*/index.html")}
+    pages = {p.stem for p in (site / "events").glob("*.html")}
     assert {event["id"] for event in data["events"]} == pages
 
 

@@ -10,19 +10,21 @@ from pathlib import Path
 
 __all__ = ["PAGE_TYPES", "sample_pages"]
 
-# type -> (folder whose sub-folders are pages of that type, or a fixed page)
+# type -> a fixed page, or a pattern for the pages of that type: the sub-folders of a folder
+# (`timeline/*/index.html`), or the files of a section (`events/*.html`: the page of one event,
+# law or actor is a file beside its section's index.html, which is not of that type)
 PAGE_TYPES: dict[str, str] = {
     "home": "index.html",
     "timeline": "timeline/index.html",
     "timeline year": "timeline/*/index.html",
     "timeline by country": "timeline/country/*/index.html",
     "timeline by kind": "timeline/kind/*/index.html",
-    "event": "events/*/index.html",
+    "event": "events/*.html",
     "country": "countries/*/index.html",
     "laws": "laws/index.html",
-    "law": "laws/*/index.html",
+    "law": "laws/*.html",
     "actors": "actors/index.html",
-    "actor": "actors/*/index.html",
+    "actor": "actors/*.html",
     "sources": "sources/index.html",
     "about": "about/index.html",
     "404": "404.html",
@@ -44,6 +46,8 @@ def sample_pages(root: Path) -> dict[str, str | None]:
         candidates = sorted(root.glob(pattern))
         if kind == "timeline year":
             candidates = [c for c in candidates if c.parent.name.isdigit()]
+        elif pattern.endswith("/*.html"):
+            candidates = [c for c in candidates if c.name != "index.html"]
         if not candidates:
             picked[kind] = None
             continue
