@@ -308,3 +308,34 @@ def test_the_build_keeps_entries_in_its_cache_folder(tmp_path: Path) -> None:
     assert facts(dataset) == facts(whole(MINIMAL))
     assert len(list((tmp_path / "cache").glob(f"{PREFIX}*.pickle"))) == 1
     assert load_events({**settings, "EXPLAINER_DATASET": dataset}) is dataset
+
+
+# -- objects kept from an earlier load (the preview's build server) ------------------------------
+def test_a_prepared_load_takes_unchanged_objects_and_builds_the_rest(tmp_path: Path, corpus_text: str) -> None:
+    cache = tmp_path / "cache"
+    earlier = load_file(tmp_path, corpus_text, cache)
+    ids = event_ids(corpus_text)
+    lines = corpus_text.split("\n")
+    grown = lines.index(f"  - id: {ids[10]}")
+    summary = next(i for i in range(grown, len(lines)) if lines[i] == "    summary: |")
+    variants = {
+        "summary": corpus_mod.edit_summary(corpus_text, ids[20]),
+        # A summary one line longer: every later entry moves down a line.
+        "longer summary": "\n".join(lines[:summary + 1] + ["      One more line."] + lines[summary + 1:]),
+        "law name": corpus_text.replace('short_name: "', 'short_name: "Renamed ', 1),
+        "removed event": corpus_text.replace(f"  - id: {ids[5]}\n", f"  - id: {ids[5]}-gone\n", 1),
+    }
+    load.prepare(earlier)
+    try:
+        for name, text in variants.items():
+            assert text != corpus_text, name
+            dataset = load_file(tmp_path, text, cache)
+            assert facts(dataset) == facts(whole(text)), name  # lines included
+            kept = sum(before is after for before, after in zip(earlier.events, dataset.events))
+            if name == "summary":
+                assert kept == len(earlier.events) - 1  # all but the edited event, as they were
+                assert all(dataset.laws[key] is law for key, law in earlier.laws.items())
+            elif name == "law name":
+                assert kept == 0  # an entry other than an event changed: everything is built
+    finally:
+        load.prepare(None)

@@ -10,6 +10,14 @@ nothing is carried from one build to the next but what `pelican` keeps on disk (
 Code is the one thing a fork cannot pick up: when plugins/ or the settings change, the
 client starts a new server (`Client.restart`).
 
+Between builds, while the editor reads the page, the server also decodes the cache files the
+last build left (`cachefile.preload`: entry records, fingerprints, Markdown, data-file lines)
+and loads events.yaml as it now is (`load.prepare`), so the next child inherits them: it
+reads only the entries the editor changed since, and takes the model objects of the others
+as they are (~0.35 s of a 10,000-event rebuild). A cache file replaced since is read from
+disk as usual, and a changed entry is built anew, so a child builds exactly what a fresh
+`pelican` run would.
+
 Protocol (one line each way): the server writes `ready` once imported; for each `build` line
 on its standard input it writes `done CODE WALL USER SYSTEM MAXRSS_KB`: the build's exit code,
 its wall time from the request, and the child's CPU seconds and peak memory. The child's own
@@ -21,6 +29,7 @@ output (Pelican's log, editors' problem lines) goes to the server's standard err
 from __future__ import annotations
 
 import gc
+import marshal
 import os
 import subprocess
 import sys
@@ -65,6 +74,41 @@ def preload(plugin_paths: Sequence[str]) -> None:
     gc.freeze()
 
 
+def build_settings(arguments: list[str]) -> dict[str, Any]:
+    """The settings the build will read ({} when they cannot be read: the build reports why)."""
+    import pelican
+    from pelican.settings import read_settings
+
+    try:
+        args = pelican.parse_arguments(arguments)
+        return dict(read_settings(args.settings, override=pelican.get_config(args)))
+    except (Exception, SystemExit):  # noqa: BLE001
+        return {}
+
+
+def prewarm(settings: dict[str, Any]) -> None:
+    """Between builds: decode the cache files the last build left, and load events.yaml as it
+    is now, for the next build to take what did not change (see the module docstring)."""
+    from explainer import cachefile, entry_cache, load
+
+    cachefile.forget()
+    load.prepare(None)
+    folder = Path(settings["EXPLAINER_CACHE_DIR"]) if settings.get("EXPLAINER_CACHE_DIR") else None
+    if folder is not None and folder.is_dir():
+        for path in folder.glob(f"{entry_cache.PREFIX}*.pickle"):
+            cachefile.preload(path, entry_cache.decode)
+        for path in folder.glob("*.marshal"):
+            cachefile.preload(path, marshal.loads)
+    events = settings.get("EXPLAINER_EVENTS")
+    if events and folder is not None:
+        try:
+            load.prepare(load.load_dataset(Path(events), cache_dir=folder, jobs=settings.get("EXPLAINER_JOBS")))
+        except Exception:  # noqa: BLE001 - a file with problems: the build reports them
+            pass
+    gc.collect()
+    gc.freeze()  # shared with every child as it is: out of their collectors' way
+
+
 def build_once(arguments: list[str]) -> Result:
     """Fork; the child runs `pelican` with `arguments`, its output on standard error."""
     started = time.perf_counter()
@@ -105,6 +149,8 @@ def build_once(arguments: list[str]) -> Result:
 
 def serve(arguments: list[str], plugin_paths: Sequence[str]) -> None:
     preload(plugin_paths)
+    settings = build_settings(arguments)
+    prewarm(settings)
     out = sys.stdout
     out.write(READY + "\n")
     out.flush()
@@ -114,6 +160,7 @@ def serve(arguments: list[str], plugin_paths: Sequence[str]) -> None:
         result = build_once(arguments)
         out.write(f"done {result.code} {result.wall:.4f} {result.user:.4f} {result.system:.4f} {result.max_rss_kb}\n")
         out.flush()
+        prewarm(settings)
 
 
 def main(argv: list[str] | None = None) -> None:

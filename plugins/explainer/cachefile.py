@@ -1,6 +1,8 @@
-"""Replace a file of the cache folder (or the publish record) with new bytes, in one piece.
+"""Write a file of the cache folder (or the publish record) in one piece; read one, possibly
+from what a long-lived process decoded ahead of time.
 
     cachefile.replace(path, data)
+    cachefile.load(path, marshal.loads)      # decode(bytes), or what `preload` kept
 
 The bytes go to a temporary file beside `path`, which is then renamed to it, so a reader
 never sees half a file. The old file is unlinked first rather than renamed over: on ext4
@@ -13,6 +15,12 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+T = TypeVar("T")
+
+_preloaded: dict[str, tuple[tuple[int, int, int], Callable[[bytes], Any], Any]] = {}
+"""Path -> (the file's inode, size and mtime when read, the decoder, what it returned)."""
 
 
 def replace(path: Path, data: bytes) -> None:
@@ -32,3 +40,40 @@ def replace(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _identity(path: str) -> tuple[int, int, int]:
+    status = os.stat(path)
+    return (status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+def load(path: Path, decode: Callable[[bytes], T]) -> T:
+    """`decode(the file's bytes)`; OSError when it cannot be read. When `preload` decoded the
+    same file with the same function and the file has not been replaced since (`replace`
+    makes a new inode), that result is returned as it is: callers must not change it, or
+    change only their own forked copy (the preview's builds, see `build_server`)."""
+    key = str(path)
+    kept = _preloaded.get(key)
+    if kept is not None:
+        try:
+            if kept[0] == _identity(key) and kept[1] is decode:
+                return kept[2]
+        except OSError:
+            pass
+        del _preloaded[key]
+    return decode(Path(key).read_bytes())
+
+
+def preload(path: Path, decode: Callable[[bytes], Any]) -> None:
+    """Decode the file now, for `load` to return later (best effort: a file that cannot be read
+    or decoded is left to `load`)."""
+    key = str(path)
+    try:
+        identity = _identity(key)
+        _preloaded[key] = (identity, decode, decode(Path(key).read_bytes()))
+    except Exception:  # noqa: BLE001 - the build reads it again and handles what goes wrong
+        _preloaded.pop(key, None)
+
+
+def forget() -> None:
+    _preloaded.clear()

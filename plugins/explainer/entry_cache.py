@@ -44,6 +44,19 @@ def version() -> str:
     return hasher.hexdigest()
 
 
+def decode(data: bytes) -> dict[str, bytes]:
+    """The records in the bytes of a records file; {} for a file that is not one (a wrong
+    header or checksum, a truncated or corrupted file)."""
+    head = len(_MAGIC) + 4
+    if data[:len(_MAGIC)] != _MAGIC or int.from_bytes(data[len(_MAGIC):head], "big") != zlib.crc32(data[head:]):
+        return {}
+    try:
+        records = pickle.loads(data[head:])
+    except Exception:  # noqa: BLE001 - a file we cannot read is no cache at all
+        return {}
+    return records if isinstance(records, dict) else {}
+
+
 class EntryCache:
     """The records file in `folder` (no folder: nothing is kept)."""
 
@@ -63,18 +76,9 @@ class EntryCache:
         if path is None:
             return self.records
         try:
-            data = path.read_bytes()
+            self.records = cachefile.load(path, decode)
         except OSError:
-            return self.records
-        head = len(_MAGIC) + 4
-        if data[:len(_MAGIC)] != _MAGIC or int.from_bytes(data[len(_MAGIC):head], "big") != zlib.crc32(data[head:]):
-            return self.records
-        try:
-            records = pickle.loads(data[head:])
-        except Exception:  # noqa: BLE001 - a file we cannot read is no cache at all
-            return self.records
-        if isinstance(records, dict):
-            self.records = records
+            pass
         return self.records
 
     def write(self, records: dict[str, bytes], read_now: int) -> None:

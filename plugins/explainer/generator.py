@@ -86,6 +86,13 @@ def install_template_helpers(generator: Any) -> None:
     )
     generator.env.filters["external"] = urls.external
     fragments.install(generator.env)
+    folder = page_writer.cache_dir(generator.settings)
+    if folder is not None:
+        # Compiled templates, keyed by each template's source: compiling ours costs more than a
+        # rebuild after one edit renders. Every generator's environment: Pelican's own page
+        # generator renders content/pages with our base.html (~40 ms to compile).
+        (folder / "jinja").mkdir(parents=True, exist_ok=True)
+        generator.env.bytecode_cache = FileSystemBytecodeCache(str(folder / "jinja"))
 
 
 PAGE_DEFAULTS: dict[str, Any] = {"listing": None, "filter_country": None, "filter_kind": None, "noindex": False}
@@ -96,13 +103,7 @@ class ExplainerGenerator(Generator):
     """Writes the explainer pages, feeds, data files, sitemap, robots.txt and 404 page."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        folder = page_writer.cache_dir(self.settings)
-        if folder is not None:
-            # Compiled templates, keyed by each template's source: compiling ours costs more
-            # than a rebuild after one edit renders.
-            (folder / "jinja").mkdir(parents=True, exist_ok=True)
-            self.env.bytecode_cache = FileSystemBytecodeCache(str(folder / "jinja"))
+        super().__init__(*args, **kwargs)  # generator_init: install_template_helpers
         started = time.perf_counter()
         self.dataset = load_events(self.settings)
         # The Dataset lives as long as the build: out of the collector's sight, the many small

@@ -550,7 +550,7 @@ def _load(path: Path, header: tuple[Any, ...]) -> Any:
     """What `_save_atomically(path, header, payload)` saved, or None (missing, unreadable, or
     written by another version: the header differs)."""
     try:
-        data = marshal.loads(path.read_bytes())
+        data = cachefile.load(path, marshal.loads)
     except (OSError, ValueError, EOFError, TypeError):
         return None
     if isinstance(data, tuple) and len(data) == 2 and data[0] == header:

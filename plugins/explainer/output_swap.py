@@ -413,7 +413,7 @@ def _read_manifest(path: Path | None) -> Published | None:
     if path is None:
         return None
     try:
-        header, files, folders = marshal.loads(path.read_bytes())
+        header, files, folders = cachefile.load(path, marshal.loads)
     except (OSError, ValueError, EOFError, TypeError):
         return None
     if header != (MANIFEST_FORMAT, sys.version) or not isinstance(folders, dict):

@@ -112,8 +112,10 @@ class SiteWriter:
             record.inputs = prints.of_site()
             record.structure = prints.structure()
             if record.inputs is not None and record.inputs == record.previous_inputs:
-                # Same inputs as the published site: every page has its recorded fingerprint.
+                # Same inputs as the published site: every page has its recorded fingerprint,
+                # every model object its digest (the data files' fingerprints need them).
                 record.shape, record.models = record.previous_shape, record.previous_models
+                prints.reuse_model_digests(record.previous_models)
                 found = [self._recorded(spec) for spec in specs]
             else:
                 # Pages whose model objects all kept their digests keep their fingerprints, as
@@ -173,6 +175,11 @@ class SiteWriter:
             # A first build's shape is for the next build: this process computes it once its
             # share is rendered, while the workers finish theirs.
             results = parallel.run_shares(shares, work, self._take_shape if deferred else None)
+        elif todo and other_files is not None and not other_files_done and jobs > 1:
+            # A rebuild's few pages render in one forked process while this one writes the data
+            # files and feeds (~0.2 s at 10,000 events), instead of one after the other.
+            results = parallel.run_shares([[], todo], work, other_files)
+            other_files_done = True
         else:
             results = [work(todo)]
         if deferred and record.shape is None:

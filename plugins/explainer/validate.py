@@ -23,7 +23,7 @@ import difflib
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Any, Iterator, Mapping
 from urllib.parse import urlsplit
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -649,14 +649,14 @@ class EntryReader:
         return raw.key, raw.line, light_values(raw)
 
 
-def build(entries: dict[str, list[Entry]], structure: str = "") -> model.Dataset:
+def build(entries: dict[str, list[Entry]], structure: str = "", earlier: Mapping[str, Any] | None = None) -> model.Dataset:
     """Pass 3: the model objects, references resolved, events in date order (`structure`: see
-    `Dataset.structure`).
+    `Dataset.structure`; `earlier`: see `_Builder.build`).
 
     Raises Defect for a repeated key or event id, and KeyError for a reference to an
     undefined key: neither survives pass 2, so only the fast path, which skips it, meets them.
     """
-    return _Builder(entries).build(structure)
+    return _Builder(entries).build(structure, earlier or {})
 
 
 class _Builder:
@@ -706,13 +706,24 @@ class _Builder:
         return [default if value is None else value if convert is None else convert(value)
                 for (convert, default), value in zip(self.plans[record], light)]
 
-    def build(self, structure: str) -> model.Dataset:
+    def build(self, structure: str, earlier: Mapping[str, Any]) -> model.Dataset:
+        """`earlier`: model objects of an earlier load, by their entries' digests (the preview's
+        build server keeps them, see `load.prepare`). When every entry but the events is among
+        them, at the same line, those objects are taken as they are, and so is every event whose
+        entry is (at its new line): nothing refers to an event, so an event whose text is the
+        same refers to the same objects. Anything else is built anew."""
+        others = ("sources", "countries", "laws", "actors")
+        if earlier and not all(
+            earlier.get(digest) is not None and earlier[digest].line == line
+            for collection in others for _key, line, _light, digest in self.entries[collection]
+        ):
+            earlier = {}
         # In dependency order: figures cite sources; laws and actors name countries and sources.
-        for collection in ("sources", "countries", "laws", "actors"):
+        for collection in others:
             record, entries, table = _BY_NAME[collection].record, self.entries[collection], self.tables[collection]
             cls = _MODELS[record]
             for key, line, light, digest in entries:
-                table[key] = cls(key, *self.values(record, light), line, digest)  # type: ignore[index]
+                table[key] = earlier[digest] if earlier else cls(key, *self.values(record, light), line, digest)  # type: ignore[index]
             if len(table) != len(entries):
                 raise Defect(f"a key is repeated in {collection}")
         events = self.entries["events"]
@@ -725,8 +736,14 @@ class _Builder:
                 sort_keys[light[_EVENT_DATE]] = self.date(light[_EVENT_DATE]).sort_key
         ordered = sorted(events, key=lambda entry: (sort_keys[entry[2][_EVENT_DATE]], entry[2][_EVENT_ID]))
         values = self.values
-        built = tuple(model.Event(*values("event", light), line, digest)  # type: ignore[arg-type]
-                      for _key, line, light, digest in ordered)
+
+        def event(line: int, light: Values, digest: str) -> model.Event:
+            done = earlier.get(digest)
+            if done is None:
+                return model.Event(*values("event", light), line, digest)  # type: ignore[arg-type]
+            return done if done.line == line else dataclasses.replace(done, line=line)
+
+        built = tuple(event(line, light, digest) for _key, line, light, digest in ordered)
         tables = self.tables
         return model.Dataset(countries=tables["countries"], laws=tables["laws"], actors=tables["actors"],  # type: ignore[arg-type]
                              sources=tables["sources"], events=built, structure=structure)  # type: ignore[arg-type]
