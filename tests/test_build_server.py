@@ -51,6 +51,8 @@ def test_forked_builds_equal_pelican_runs_and_fail_like_them(tmp_path: Path, cor
         # Fixed, with an edit: the same server builds again, and the site is a clean build's.
         (project / "events.yaml").write_text(edited, encoding="utf-8")
         assert builds.build().ok
+    # Each build's staging folder is removed by the server between builds.
+    assert not list(tmp_path.glob(".output-staging-*"))
     clean = scale.make_project(corpus, tmp_path / "clean")
     (clean / "events.yaml").write_text(edited, encoding="utf-8")
     result = subprocess.run(scale.our_build_command(clean, tmp_path / "clean-output"), cwd=clean,

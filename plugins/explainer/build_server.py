@@ -89,8 +89,10 @@ def build_settings(arguments: list[str]) -> dict[str, Any]:
 def prewarm(settings: dict[str, Any]) -> None:
     """Between builds: decode the cache files the last build left, and load events.yaml as it
     is now, for the next build to take what did not change (see the module docstring)."""
-    from explainer import cachefile, entry_cache, load
+    from explainer import cachefile, entry_cache, load, output_swap
 
+    if settings.get("OUTPUT_PATH"):
+        output_swap.remove_stale_staging(Path(settings["OUTPUT_PATH"]))
     cachefile.forget()
     load.prepare(None)
     folder = Path(settings["EXPLAINER_CACHE_DIR"]) if settings.get("EXPLAINER_CACHE_DIR") else None
@@ -149,6 +151,9 @@ def build_once(arguments: list[str]) -> Result:
 
 def serve(arguments: list[str], plugin_paths: Sequence[str]) -> None:
     preload(plugin_paths)
+    from explainer import output_swap
+
+    output_swap.LEAVE_STAGING = True  # removed by `prewarm`, between builds
     settings = build_settings(arguments)
     prewarm(settings)
     out = sys.stdout
