@@ -572,10 +572,12 @@ def _header(kind: str, *more: Any) -> tuple[Any, ...]:
 class OutputRecord:
     """Fingerprints and sizes of the files of the published site, and of the build in progress."""
 
-    def __init__(self, cache_dir: Path | None, output_path: Path, global_hash: str | None) -> None:
+    def __init__(self, cache_dir: Path | None, output_path: Path, global_hash: str | None,
+                 still_there: Callable[[str], bool] | None = None) -> None:
+        """`still_there(relative)`: whether a published file is still in `output_path` (default:
+        a stat each; the build passes `output_swap.StillThere`)."""
         self.output_path = output_path
-        self._root = str(output_path) + os.sep
-        self._listings: dict[str, frozenset[str]] = {}
+        self._still_there = still_there or (lambda relative: os.path.exists(os.path.join(output_path, relative)))
         self.global_hash = global_hash
         key = hashlib.blake2b(str(output_path.resolve()).encode(), digest_size=8).hexdigest()
         self.path = cache_dir / f"outputs-{key}.marshal" if cache_dir is not None else None
@@ -610,15 +612,7 @@ class OutputRecord:
         before = self.previous.get(relative)
         if before is None or fingerprint is None or before[0] != fingerprint:
             return False
-        folder, _, name = relative.rpartition("/")
-        names = self._listings.get(folder)
-        if names is None:
-            # One listing per folder, not a stat per file: 12,000 stats took ~50 ms.
-            try:
-                names = self._listings[folder] = frozenset(os.listdir(self._root + folder))
-            except OSError:
-                names = self._listings[folder] = frozenset()
-        return name in names
+        return self._still_there(relative)
 
     def models_unchanged(self, relative: str, known: frozenset[str]) -> str | None:
         """The recorded fingerprint of `relative` if every model object it showed still has its

@@ -411,6 +411,39 @@ def _clean_folder(root: Path, rel_folder: str, produced: set[str], folders: set[
 MANIFEST_FORMAT = 2
 
 
+class StillThere:
+    """Whether a file of the published site is still in OUTPUT_PATH, at one stat per folder:
+    where a folder's mtime is the one recorded at the last publish, nothing was added to it or
+    removed from it since, so its files are those the record lists; any other folder is listed.
+    (A file deleted by hand is then made again by the next build.)"""
+
+    def __init__(self, output_path: Path, cache_dir: Path | None) -> None:
+        self._root = str(output_path)
+        self._published = _read_manifest(_manifest_path(cache_dir, output_path)) if cache_dir is not None else None
+        self._names: dict[str, frozenset[str] | None] = {}
+        """Per folder: its names when listed, None when the record holds."""
+
+    def __call__(self, relative: str) -> bool:
+        folder, _, name = relative.rpartition("/")
+        if folder not in self._names:
+            self._names[folder] = self._look(folder)
+        names = self._names[folder]
+        if names is None:
+            assert self._published is not None
+            return relative in self._published.files
+        return name in names
+
+    def _look(self, folder: str) -> frozenset[str] | None:
+        path = f"{self._root}/{folder}" if folder else self._root
+        published = self._published
+        try:
+            if published is not None and published.folders.get(folder) == os.stat(path).st_mtime_ns:
+                return None
+            return frozenset(os.listdir(path))
+        except OSError:
+            return frozenset()
+
+
 def _manifest_path(cache_dir: Path, output_path: Path) -> Path:
     key = hashlib.blake2b(str(output_path).encode(), digest_size=8).hexdigest()
     return cache_dir / f"published-{key}.marshal"

@@ -32,7 +32,7 @@ import markdown_it
 
 from . import incremental, parallel, urls
 from . import markdown as markdown_mod
-from .output_swap import after_publish, mark_kept, prepare_folders, published_path, write_if_changed
+from .output_swap import StillThere, after_publish, mark_kept, prepare_folders, published_path, write_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,8 @@ class SiteWriter:
         template_dirs = [Path(generator.theme) / "templates"]
         folder = cache_dir(settings) if published is not None else None
         global_hash = incremental.global_digest(settings, template_dirs) if folder is not None else None
-        self.record = incremental.OutputRecord(folder, published or self.staging, global_hash)
+        self.record = incremental.OutputRecord(folder, published or self.staging, global_hash,
+                                               StillThere(published, folder) if published is not None else None)
         self.lines = incremental.LineStore(folder, global_hash if self.record.enabled else None)
         self.prints = incremental.Fingerprints(
             generator.site, incremental.covered_templates(template_dirs), global_hash if self.record.enabled else None
