@@ -5,10 +5,11 @@ importing Pelican (with docutils and rich), Jinja, PyYAML, markdown-it and this 
 preview rebuilds after every save, so `invoke serve` keeps one server process that has done
 those imports, and forks it for each build. The child runs `pelican.main` with the server's
 arguments, exactly as the `pelican` command would: it reads the settings, loads events.yaml and
-publishes (or, on a problem, leaves the last good site). The server itself never builds, so
-nothing is carried from one build to the next but what `pelican` keeps on disk (.cache).
-Code is the one thing a fork cannot pick up: when plugins/ or the settings change, the
-client starts a new server (`Client.restart`).
+publishes (or, on a problem, leaves the last good site). The server itself never builds: a
+child's changes to memory end with it, and what passes from one build to the next is what
+`pelican` keeps on disk (.cache). Code is the one thing a fork cannot pick up: when plugins/
+or the settings change, the client starts a new server (`Client.restart`). Where there is no
+fork (Windows), each build is a new `pelican` process.
 
 Between builds, while the editor reads the page, the server also decodes the cache files the
 last build left (`cachefile.preload`: entry records, fingerprints, Markdown, data-file lines)
@@ -116,6 +117,9 @@ def build_once(arguments: list[str]) -> Result:
     started = time.perf_counter()
     sys.stdout.flush()
     sys.stderr.flush()
+    if not hasattr(os, "fork"):  # Windows: a new `pelican` process each time
+        done = subprocess.run([sys.executable, "-m", "pelican", *arguments], stdout=sys.stderr, check=False)
+        return Result(done.returncode, time.perf_counter() - started, 0.0, 0.0, 0)
     pid = os.fork()
     if pid == 0:  # the child: a `pelican` run
         code = 1
@@ -170,9 +174,12 @@ def serve(arguments: list[str], plugin_paths: Sequence[str]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    # Plugins are found where pelicanconf.py's PLUGIN_PATHS points; this project keeps them in
-    # plugins/, next to this package.
-    serve(arguments, [str(Path(__file__).resolve().parent.parent)])
+    try:
+        # Plugins are found where pelicanconf.py's PLUGIN_PATHS points; this project keeps them
+        # in plugins/, next to this package.
+        serve(arguments, [str(Path(__file__).resolve().parent.parent)])
+    except KeyboardInterrupt:  # Ctrl-C in the preview's terminal reaches the server too
+        pass
 
 
 # -- the client ---------------------------------------------------------------------------------
