@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
+from typing import IO
 
 import pytest
 from explainer.build_server import Client
@@ -19,10 +20,9 @@ def _tree(output: Path) -> dict[str, bytes]:
     return {path.relative_to(output).as_posix(): path.read_bytes() for path in sorted(output.rglob("*")) if path.is_file()}
 
 
-def _client(project: Path, output: Path, log: Path) -> Client:
+def _client(project: Path, output: Path, log: IO[str]) -> Client:
     env = {**scale.build_env(), "PYTHONPATH": str(project / "plugins")}
-    return Client(["content", "-s", "pelicanconf.py", "-o", str(output)], cwd=project, env=env,
-                  stderr=log.open("a", encoding="utf-8"))
+    return Client(["content", "-s", "pelicanconf.py", "-o", str(output)], cwd=project, env=env, stderr=log)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def test_forked_builds_equal_pelican_runs_and_fail_like_them(tmp_path: Path, cor
     project = scale.make_project(corpus, tmp_path / "project")
     output, log = tmp_path / "output", tmp_path / "server.log"
     edited = corpus_mod.edit_summary(corpus.events_yaml, corpus.event_ids[5])
-    with _client(project, output, log) as builds:
+    with log.open("a", encoding="utf-8") as stream, _client(project, output, stream) as builds:
         first = builds.build()
         assert first.ok and first.wall > 0 and first.user > 0 and first.max_rss_kb > 0
         built = _tree(output)
@@ -64,7 +64,7 @@ def test_forked_builds_equal_pelican_runs_and_fail_like_them(tmp_path: Path, cor
 def test_restart_runs_the_code_as_it_is_now(tmp_path: Path, corpus: corpus_mod.Corpus) -> None:
     project = scale.make_project(corpus, tmp_path / "project")
     output, log = tmp_path / "output", tmp_path / "server.log"
-    with _client(project, output, log) as builds:
+    with log.open("a", encoding="utf-8") as stream, _client(project, output, stream) as builds:
         assert builds.build().ok
         # Plugin code changed after the server imported it: a forked build runs the old code...
         init = project / "plugins" / "explainer" / "__init__.py"
