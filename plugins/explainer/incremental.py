@@ -4,7 +4,7 @@ After an editor changes one event, almost every page of a 10,000-event site woul
 byte for byte the same. Rendering them all again is most of the cost of a rebuild, so each
 page gets a *fingerprint*: a hash of everything its template can show. A page whose
 fingerprint matches the one recorded when the current site was published, and whose
-published file still has the recorded size, is not rendered: the published file is kept.
+published file is still there, is not rendered: the published file is kept.
 
 What a fingerprint covers:
 - the page spec (path, template, title, and its head: description and JSON-LD, unless they
@@ -66,7 +66,7 @@ from .text import Text
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 4
+FORMAT = 5
 """Bump to invalidate every record written by an older version of this module."""
 
 _MODEL_TYPES = frozenset({Event, Law, Actor, Source, Country})
@@ -376,7 +376,7 @@ class Fingerprints:
         When every model object has its digest (a hash of its entry's text, where its
         references are written as keys), those digests in dataset order stand for the dataset."""
         data = self.site.dataset
-        objects = self._objects()
+        objects = data.entries()
         if all(item.digest for item in objects):
             return self.of_inputs("site", "\x00".join([item.digest for item in objects]), self.site.country_summaries,
                                   self.site.country_blurbs)
@@ -400,7 +400,7 @@ class Fingerprints:
         (`Digester.model`); every object is digested (most already are, or were reused)."""
         model, memo = self.digester.model, self.digester.memo
         found = {}
-        for item in self._objects():
+        for item in self.site.dataset.entries():
             done = memo.get(id(item)) or model(item)
             if item.digest:
                 found[item.digest] = done
@@ -413,16 +413,10 @@ class Fingerprints:
         its entry, refers to the same objects as before, placed alike. Returns whether they
         were taken; the changed events are digested anew when asked for."""
         data = self.site.dataset
-        others = [*data.countries.values(), *data.laws.values(), *data.actors.values(), *data.sources.values()]
-        if not previous or not all(item.digest in previous for item in others):
+        if not previous or not all(item.digest in previous for item in data.referable()):
             return False
-        self.digester.seed((item, previous[item.digest]) for item in [*others, *data.events] if item.digest in previous)
+        self.digester.seed((item, previous[item.digest]) for item in data.entries() if item.digest in previous)
         return True
-
-    def _objects(self) -> list[Any]:
-        data = self.site.dataset
-        return [*data.events, *data.countries.values(), *data.laws.values(), *data.actors.values(),
-                *data.sources.values()]
 
     def of_inputs(self, name: str, *values: Any) -> str | None:
         """Fingerprint of a file made by this plugin's code from `values` alone (data files,
@@ -440,14 +434,8 @@ class _Shape:
     model objects, the bulk of a site context, are turned into numbers in one comprehension."""
 
     def __init__(self, data: Any) -> None:
-        places: dict[int, int] = {}
-        number = 0
-        for objects in (data.events, data.countries.values(), data.laws.values(), data.actors.values(),
-                        data.sources.values()):
-            for value in objects:
-                number += 1  # from 1: a place is never falsy
-                places[id(value)] = number
-        self._places = places
+        # From 1: a place is never falsy.
+        self._places = {id(value): number for number, value in enumerate(data.entries(), 1)}
         self._done: dict[int, Any] = {}  # by id: the context is alive while it is walked
 
     def plain(self, value: Any) -> Any:
@@ -570,7 +558,7 @@ def _header(kind: str, *more: Any) -> tuple[Any, ...]:
 
 
 class OutputRecord:
-    """Fingerprints and sizes of the files of the published site, and of the build in progress."""
+    """Fingerprints of the files of the published site, and of the build in progress."""
 
     def __init__(self, cache_dir: Path | None, output_path: Path, global_hash: str | None,
                  still_there: Callable[[str], bool] | None = None) -> None:
@@ -581,9 +569,9 @@ class OutputRecord:
         self.global_hash = global_hash
         key = hashlib.blake2b(str(output_path.resolve()).encode(), digest_size=8).hexdigest()
         self.path = cache_dir / f"outputs-{key}.marshal" if cache_dir is not None else None
-        self.previous: dict[str, tuple[str, int, tuple[str, ...]]] = {}
-        """Per file: fingerprint, size, and the digests of the model objects it shows directly."""
-        self.current: dict[str, tuple[str, int, tuple[str, ...]]] = {}
+        self.previous: dict[str, tuple[str, tuple[str, ...]]] = {}
+        """Per file: its fingerprint and the digests of the model objects it shows directly."""
+        self.current: dict[str, tuple[str, tuple[str, ...]]] = {}
         self.previous_inputs: str | None = None
         self.inputs: str | None = None
         """Fingerprint of what the site context is made from (`Fingerprints.of_site`)."""
@@ -620,12 +608,12 @@ class OutputRecord:
         site context's shape is the recorded one: then the page shows the same objects, in the
         same places, and nothing else that changed."""
         before = self.previous.get(relative)
-        if before is None or self.shape is None or self.shape != self.previous_shape or not known.issuperset(before[2]):
+        if before is None or self.shape is None or self.shape != self.previous_shape or not known.issuperset(before[1]):
             return None
         return before[0]
 
-    def note(self, relative: str, fingerprint: str, size: int, models: tuple[str, ...] = ()) -> None:
-        self.current[relative] = (fingerprint, size, models)
+    def note(self, relative: str, fingerprint: str, models: tuple[str, ...] = ()) -> None:
+        self.current[relative] = (fingerprint, models)
 
     def keep(self, relative: str) -> None:
         self.current[relative] = self.previous[relative]

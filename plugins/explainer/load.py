@@ -83,10 +83,7 @@ def prepare(dataset: Dataset | None) -> None:
     preview's build server prepares the last build's data while the editor reads the page."""
     _earlier.clear()
     if dataset is not None:
-        for item in (*dataset.events, *dataset.countries.values(), *dataset.laws.values(),
-                     *dataset.actors.values(), *dataset.sources.values()):
-            if item.digest:
-                _earlier[item.digest] = item
+        _earlier.update((item.digest, item) for item in dataset.entries() if item.digest)
 
 
 # -- the fast way -------------------------------------------------------------------------------

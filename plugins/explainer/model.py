@@ -184,3 +184,11 @@ class Dataset:
     """A hash of every entry but its Markdown prose, in file order, when the loader made one
     (else ""): while it stays the same, so do the pages the site has and what each lists, so a
     rebuild after a summary edit need not work that out again."""
+
+    def referable(self) -> list[Country | Law | Actor | Source]:
+        """Every object other than the events: those model objects refer to (none refers to an event)."""
+        return [*self.countries.values(), *self.laws.values(), *self.actors.values(), *self.sources.values()]
+
+    def entries(self) -> list[Event | Country | Law | Actor | Source]:
+        """Every object made from an entry of events.yaml: the events, then `referable`."""
+        return [*self.events, *self.referable()]

@@ -87,6 +87,8 @@ class _Build:
     """Paths (relative, POSIX) whose published file already has the right bytes."""
     after: list[Callable[[], None]] = field(default_factory=list)
     """Run once the build is published (e.g. saving caches that describe the published files)."""
+    previous: Published | None = None
+    """What the last publish left in OUTPUT_PATH, as its record says (None: no record)."""
 
 
 _builds: dict[Path, _Build] = {}
@@ -97,6 +99,12 @@ def published_path(staging: Path) -> Path | None:
     """The OUTPUT_PATH a staging folder will be published to; None outside an atomic build."""
     build = _builds.get(Path(staging))
     return build.output_path if build is not None else None
+
+
+def still_there(staging: Path) -> StillThere | None:
+    """For a build in progress: which files of the published site are still in OUTPUT_PATH."""
+    build = _builds.get(Path(staging))
+    return StillThere(build.output_path, build.previous) if build is not None else None
 
 
 def mark_kept(staging: Path, relatives: Iterable[str]) -> None:
@@ -417,9 +425,9 @@ class StillThere:
     removed from it since, so its files are those the record lists; any other folder is listed.
     (A file deleted by hand is then made again by the next build.)"""
 
-    def __init__(self, output_path: Path, cache_dir: Path | None) -> None:
+    def __init__(self, output_path: Path, published: Published | None) -> None:
         self._root = str(output_path)
-        self._published = _read_manifest(_manifest_path(cache_dir, output_path)) if cache_dir is not None else None
+        self._published = published
         self._names: dict[str, frozenset[str] | None] = {}
         """Per folder: its names when listed, None when the record holds."""
 
@@ -489,11 +497,11 @@ def install(pelican: Any) -> None:
         # files are staged flat in `root` when a published site exists, else in the tree.
         staging = root / TREE
         flat = root if output_path.is_dir() else None
-        build = _builds[staging] = _Build(output_path, flat)
+        previous = _read_manifest(manifest) if output_path.is_dir() else None
+        build = _builds[staging] = _Build(output_path, flat, previous=previous)
         pelican.output_path = str(staging)
         try:
             original_run()
-            previous = _read_manifest(manifest) if output_path.is_dir() else None
             if manifest is not None:
                 manifest.unlink(missing_ok=True)
             started = time.perf_counter()

@@ -32,7 +32,7 @@ import markdown_it
 
 from . import incremental, parallel, urls
 from . import markdown as markdown_mod
-from .output_swap import StillThere, after_publish, mark_kept, prepare_folders, published_path, write_if_changed
+from .output_swap import after_publish, mark_kept, prepare_folders, published_path, still_there, write_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -82,8 +82,7 @@ class SiteWriter:
         template_dirs = [Path(generator.theme) / "templates"]
         folder = cache_dir(settings) if published is not None else None
         global_hash = incremental.global_digest(settings, template_dirs) if folder is not None else None
-        self.record = incremental.OutputRecord(folder, published or self.staging, global_hash,
-                                               StillThere(published, folder) if published is not None else None)
+        self.record = incremental.OutputRecord(folder, published or self.staging, global_hash, still_there(self.staging))
         self.lines = incremental.LineStore(folder, global_hash if self.record.enabled else None)
         self.prints = incremental.Fingerprints(
             generator.site, incremental.covered_templates(template_dirs), global_hash if self.record.enabled else None
@@ -140,7 +139,7 @@ class SiteWriter:
                     if fingerprint is None:
                         missing.append(index)
                     else:
-                        found[index] = (fingerprint, record.previous[relative][2])
+                        found[index] = record.previous[relative]
                 other_files_done = self._fingerprints(specs, missing, found, jobs, minimum, other_files)
                 logger.debug("explainer: %d pages fingerprinted, %d kept their fingerprints", len(missing),
                              len(specs) - len(missing))
@@ -154,9 +153,9 @@ class SiteWriter:
         mark_kept(staging, kept)
         fingerprinted = time.perf_counter()
 
-        def work(share: list[tuple[Any, str, Print | None]]) -> tuple[list[str], list[tuple[str, str, int, tuple[str, ...]]]]:
+        def work(share: list[tuple[Any, str, Print | None]]) -> tuple[list[str], list[tuple[str, str, tuple[str, ...]]]]:
             same: list[str] = []
-            notes: list[tuple[str, str, int, tuple[str, ...]]] = []
+            notes: list[tuple[str, str, tuple[str, ...]]] = []
             for spec, relative, print_ in share:
                 data = render(spec).encode("utf-8")
                 if not write_if_changed(staging, relative, data):
@@ -164,7 +163,7 @@ class SiteWriter:
                 if deferred:
                     print_ = prints.with_models(spec)
                 if print_ is not None and print_[0] is not None:
-                    notes.append((relative, print_[0], len(data), print_[1]))
+                    notes.append((relative, print_[0], print_[1]))
             return same, notes
 
         forked = jobs > 1 and len(todo) >= minimum
@@ -187,8 +186,8 @@ class SiteWriter:
             self._take_shape()
         for same, notes in results:
             mark_kept(staging, same)
-            for relative, fingerprint, size, models in notes:
-                record.note(relative, fingerprint, size, models)
+            for relative, fingerprint, models in notes:
+                record.note(relative, fingerprint, models)
         if other_files is not None and not other_files_done:
             other_files()
         if deferred:  # for the next build (the data files have digested every event by now)
@@ -205,7 +204,7 @@ class SiteWriter:
     def _recorded(self, spec: Any) -> Print:
         """The fingerprint recorded for the page of `spec` (computed if none was)."""
         before = self.record.previous.get(urls.to_file(spec.path))
-        return (before[0], before[2]) if before is not None else self.prints.with_models(spec)
+        return before if before is not None else self.prints.with_models(spec)
 
     def _fingerprints(
         self, specs: list[Any], indexes: list[int], found: list[Print | None], jobs: int, minimum: int,
@@ -253,7 +252,7 @@ class SiteWriter:
         del made
         write_if_changed(self.staging, relative, data)
         if fingerprint is not None:
-            self.record.note(relative, fingerprint, len(data))  # no models: files are fingerprinted anew
+            self.record.note(relative, fingerprint)  # no models: files are fingerprinted anew
 
     def cached(self, kind: str, make: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
         """`make(model object)`, remembered between builds by the object's digest (a line of
