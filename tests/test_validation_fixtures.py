@@ -74,7 +74,7 @@ def test_minimal_fixture_is_resolved_into_the_model() -> None:
     assert event.quotes[0].by is dataset.actors["gknb"] and event.quotes[0].source is dataset.sources["occrp-kg"]
     assert [(change.country, change.status) for change in event.tiktok_status] == [(kg, TikTokStatus.BLOCKED)]
     assert kg.figures[0].value == 48 and kg.figures[0].sources == (dataset.sources["occrp-kg"],)
-    assert event.line == 33 and law.line == 18
+    assert event.line == 34 and law.line == 19 and kg.checked == PartialDate(2024, 12, 31)
 
 
 def test_yaml_1_1_surprises_keep_what_the_editor_wrote() -> None:

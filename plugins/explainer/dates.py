@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import os
 import re
 from dataclasses import dataclass
 from enum import IntEnum
@@ -130,3 +131,21 @@ class PartialDate:
 
     def __le__(self, other: PartialDate) -> bool:
         return self.sort_key <= other.sort_key
+
+
+def today() -> _dt.date:
+    """The day the build runs for: SOURCE_DATE_EPOCH's day in UTC when it is set (reproducible
+    builds, tests), else today's date in UTC. Checked dates are compared with it, both when
+    the data is validated (none may be in the future) and when a status is called out of date."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value:
+        return _dt.datetime.fromtimestamp(int(value), tz=_dt.timezone.utc).date()
+    return _dt.datetime.now(_dt.timezone.utc).date()
+
+
+def one_year_before(day: _dt.date) -> _dt.date:
+    """The same day a year earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)

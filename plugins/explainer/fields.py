@@ -123,6 +123,8 @@ FIGURE = Record("figure", "A number the sources give about a country, with its s
 
 COUNTRY = Record("country", "A country or union, keyed by its two-letter code (EU for the European Union).", (
     Field("name", Kind.TEXT, "Name readers see.", required=True),
+    Field("checked", Kind.DATE, "The day its facts were last checked against the sources (YYYY-MM-DD): the "
+          "'as of' date of its status. Not in the future, and not before any of its events.", required=True),
     Field("figures", Kind.RECORDS, "Numbers the sources give about the country, each cited.", record="figure"),
 ))
 

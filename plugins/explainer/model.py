@@ -64,6 +64,9 @@ class Country:
     """Two capital letters: KG, KZ, RU, US, EU."""
     name: Text
     """Name readers see."""
+    checked: PartialDate | None = None
+    """The day its facts were last checked: the 'as of' date of its status (always set in
+    events.yaml; None only in datasets built by hand in tests)."""
     figures: tuple[Figure, ...] = ()
     """Figures the sources give, each cited."""
     line: int = 0

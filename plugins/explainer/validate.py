@@ -28,8 +28,8 @@ from urllib.parse import urlsplit
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from . import model
-from .dates import DateError, PartialDate
+from . import dataset_rules, model
+from .dates import DateError, PartialDate, today
 from .fields import (
     CODE_PATTERN, COLLECTIONS, NUMBER_PATTERN, RECORDS, SLUG_PATTERN, Collection, Field, Kind, Record,
 )
@@ -126,8 +126,22 @@ class _Validator:
         self.check_references()
         if self.problems:
             raise EventsFileError(self.problems)
-        return build({name: [(raw.key, raw.line, light_values(raw), "") for raw in raws]
-                      for name, raws in self.entries.items()})
+        dataset = _Builder({name: [(raw.key, raw.line, light_values(raw), "") for raw in raws]
+                            for name, raws in self.entries.items()}).build("", {})
+        for breach in dataset_rules.breaches(dataset, today()):
+            self.report(self.breach_node(breach), breach.message)
+        if self.problems:
+            raise EventsFileError(self.problems)
+        return dataset
+
+    def breach_node(self, breach: dataset_rules.Breach) -> Node:
+        """Where a dataset rule was broken: the named field of the entry, or its key."""
+        for raw in self.entries[breach.collection]:
+            if (raw.key if raw.key is not None else raw.values.get("id")) == breach.key:
+                if breach.field is None:
+                    return raw.key_node or raw.node
+                return raw_value_node(raw.node, breach.field)
+        raise KeyError(breach.key)  # pragma: no cover - breaches name entries of this file
 
     def mapping_fields(self, node: MappingNode, allowed: tuple[str, ...], where: str,
                        near_misses: set[str] | None = None) -> dict[str, Node]:
@@ -653,10 +667,15 @@ def build(entries: dict[str, list[Entry]], structure: str = "", earlier: Mapping
     """Pass 3: the model objects, references resolved, events in date order (`structure`: see
     `Dataset.structure`; `earlier`: see `_Builder.build`).
 
-    Raises Defect for a repeated key or event id, and KeyError for a reference to an
-    undefined key: neither survives pass 2, so only the fast path, which skips it, meets them.
+    Raises Defect for a repeated key or event id, or a broken `dataset_rules` rule, and KeyError
+    for a reference to an undefined key: none survives the whole-file way, so only the fast
+    path, which skips pass 2, meets them.
     """
-    return _Builder(entries).build(structure, earlier or {})
+    dataset = _Builder(entries).build(structure, earlier or {})
+    found = dataset_rules.breaches(dataset, today())
+    if found:
+        raise Defect(found[0].message)
+    return dataset
 
 
 class _Builder:

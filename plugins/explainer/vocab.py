@@ -46,14 +46,20 @@ class EventKind(Vocabulary):
 
 
 class TikTokStatus(Vocabulary):
-    """TikTok's standing in a country after an event; the latest one is the current status."""
+    """TikTok's standing in a country after an event; the latest one is the current status.
+
+    A status can go back as well as forward (a ban lifted is `available` again): the history is
+    the sequence of events that set one, see `site_context.StatusPeriod`."""
 
     AVAILABLE = ("available", "Available", "TikTok works without a government restriction.")
     UNDER_DISCUSSION = ("under-discussion", "Under discussion", "Officials or lawmakers publicly discuss blocking or restricting TikTok.")
     UNDER_INVESTIGATION = ("under-investigation", "Under investigation", "A regulator has opened proceedings against TikTok.")
     RESTRICTED = ("restricted", "Restricted", "Some features or content are limited, by the state or by TikTok itself.")
     ORDERED_TO_DIVEST = ("ordered-to-divest", "Ordered to divest", "A law requires TikTok's owner to sell it or face a ban.")
-    BLOCKED = ("blocked", "Blocked", "Access to TikTok is blocked by the authorities.")
+    BAN_NOT_ENFORCED = ("ban-not-enforced", "Ban not enforced", "A law bans TikTok, but the government has said it will not enforce the ban for now.")
+    OFFLINE = ("offline", "Offline", "TikTok itself stopped serving users in the country; the authorities did not block it.")
+    BLOCKED = ("blocked", "Blocked", "Access to TikTok is blocked or banned by the authorities.")
+    DIVESTED = ("divested", "Divested", "TikTok's business in the country was sold to new owners, as a law required; the app is available.")
 
 
 class LawStatus(Vocabulary):
