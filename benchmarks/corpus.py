@@ -1,6 +1,6 @@
 """A synthetic but valid events.yaml of any size, for the scale benchmark.
 
-`generate(n)` returns a `Corpus`: the text of an events.yaml with `n` events across 50
+`generate(n)` returns a `Corpus`: the text of an events.yaml with `n` events across up to 50
 countries, n/20 laws, n/10 actors and n/5 sources, plus a Markdown summary per country.
 Everything comes from one seeded `random.Random`, so the same `n` and seed always give the
 same bytes (benchmarks compare like with like, and a failing run can be replayed).
@@ -110,6 +110,10 @@ class Corpus:
             shutil.copytree(pages_from, project / "content" / "pages", dirs_exist_ok=True)
 
 
+CHECKED = "2025-01-31"
+"""Every country's checked date: after every event date `_date` can give (2024 at the latest)."""
+
+
 def q(value: str) -> str:
     """A YAML double-quoted scalar (JSON strings are valid YAML)."""
     return json.dumps(value, ensure_ascii=False)
@@ -175,7 +179,11 @@ def generate(n: int = 10_000, seed: int = SEED) -> Corpus:
     n_laws = max(1, n // 20)
     n_actors = max(1, n // 10)
     n_sources = max(1, n // 5)
-    codes = [code for code, _ in COUNTRIES]
+    # Every listed country must be named by an event and given a status (dataset_rules): the
+    # first events go two to each country, each setting its status (so removing one event
+    # leaves the country valid), and a small corpus lists only the countries it can cover.
+    listed = COUNTRIES[:max(1, n // 2)]
+    codes = [code for code, _ in listed]
     out: list[str] = [
         "# yaml-language-server: $schema=./schema/events.schema.json",
         f"# Synthetic corpus for the scale benchmark: {n} events, seed {seed}. Not real facts.",
@@ -185,9 +193,10 @@ def generate(n: int = 10_000, seed: int = SEED) -> Corpus:
     source_slugs = [f"source-{i:05d}" for i in range(1, n_sources + 1)]
     source_urls = {slug: f"https://news.example.org/{slug[-5:]}/report-{slug[-5:]}.html" for slug in source_slugs}
 
-    for code, name in COUNTRIES:
+    for code, name in listed:
         out.append(f"  {q(code)}:")
         out.append(f"    name: {q(name)}")
+        out.append(f"    checked: {q(CHECKED)}")
         if rng.random() < 0.5:
             out.append("    figures:")
             year = rng.randint(2019, 2024)
@@ -262,7 +271,8 @@ def generate(n: int = 10_000, seed: int = SEED) -> Corpus:
     out.append("events:")
     event_ids: list[str] = []
     for i in range(1, n + 1):
-        primary = rng.choice(codes)
+        covering = i <= 2 * len(codes)
+        primary = codes[(i - 1) % len(codes)] if covering else rng.choice(codes)
         countries = [primary] + ([rng.choice([c for c in codes if c != primary])] if rng.random() < 0.3 else [])
         kind = rng.choice(EVENT_KINDS)
         event_id = f"{primary.lower()}-{kind}-{i:05d}"
@@ -297,17 +307,18 @@ def generate(n: int = 10_000, seed: int = SEED) -> Corpus:
             out.append(f"      - text: {q(_sentence(rng).rstrip('.'))}")
             out.append(f"        by: {actors[0]}")
             out.append(f"        source: {sources[0]}")
-        if rng.random() < 0.15:
+        if covering or rng.random() < 0.15:
             out.append("    tiktok_status:")
             out.append(f"      {q(primary)}: {rng.choice(TIKTOK_STATUSES)}")
     out.append("")
 
     country_pages = {}
-    for code, name in COUNTRIES:
+    for code, name in listed:
         body = "\n".join(_summary(rng, 150, source_urls[rng.choice(source_slugs)]))
         summary = _sentence(rng)
         country_pages[code] = f"Title: {name}\nCountry: {code}\nSummary: {summary}\n\n{body}\n"
-    return Corpus(n=n, events_yaml="\n".join(out), country_pages=country_pages, event_ids=event_ids)
+    return Corpus(n=n, events_yaml="\n".join(out), country_pages=country_pages, event_ids=event_ids,
+                  countries=listed)
 
 
 EDIT_MARKER = "Benchmark edit: this sentence was added to one summary."

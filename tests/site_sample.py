@@ -32,10 +32,11 @@ def sample_dataset(hostile_title: str | None = None, occrp_url: str | None = Non
                    "https://cabar.asia/en/kazakhstan-discusses-tiktok-blocking", published=_d("2024-04"))
     rferl = Source("rferl-kg-law", _t("Kyrgyz false information law"), _t("RFE/RL"),
                    "https://www.rferl.org/a/kyrgyzstan-false-information-law/31425483.html")
-    kg = Country("KG", _t("Kyrgyzstan"), figures=(
+    checked = _d("2024-12-31")
+    kg = Country("KG", _t("Kyrgyzstan"), checked=checked, figures=(
         Figure(_t("Freedom on the Net score"), 48, _d("2024"), (occrp,), unit=_t("points out of 100")),))
-    kz = Country("KZ", _t("Kazakhstan"))
-    us = Country("US", _t("United States"))
+    kz = Country("KZ", _t("Kazakhstan"), checked=checked)
+    us = Country("US", _t("United States"), checked=checked)
     child = Law("kg-child-protection", _t("On measures to prevent harm to the health of children"),
                 _t("Child-protection law"), kg,
                 _t("Lets the authorities restrict content they judge **harmful** to children."),

@@ -14,8 +14,8 @@ What a fingerprint covers:
 - the lookups the template makes in the site context (a law page lists
   `site.events_of_law[law]`): `LOOKUPS` names them per template;
 - a *global* hash of the theme's templates, this plugin's code, the versions of the
-  libraries that write output, the settings that reach templates and SOURCE_DATE_EPOCH:
-  any change there renders everything.
+  libraries that write output, the settings that reach templates, SOURCE_DATE_EPOCH and the
+  day of the build (statuses go out of date): any change there renders everything.
 
 A template not in `LOOKUPS` is always rendered. A template in `LOOKUPS` whose source reaches
 into `site` in a way not listed is treated the same way, so a template edit can make the
@@ -59,7 +59,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import cachefile, model
+from . import cachefile, dates, model
 from .dates import PartialDate
 from .model import Actor, Country, Event, Law, Source
 from .text import Text
@@ -531,6 +531,9 @@ def global_digest(settings: dict[str, Any], theme_templates: Iterable[Path]) -> 
                 return None
     hasher.update(json.dumps(chosen, sort_keys=True, default=repr).encode())
     hasher.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    # Whether a status is out of date depends on the day of the build: each day's first build
+    # renders everything, so no page keeps a verdict made on an earlier day.
+    hasher.update(dates.today().isoformat().encode())
     return hasher.hexdigest()
 
 

@@ -7,13 +7,14 @@ the events, so the cost grows with the data and not with its square.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any, Callable, Iterable, TypeVar
 
 from markupsafe import Markup
 
-from . import urls
-from .dates import MONTHS, PartialDate
+from . import dates, urls
+from .dates import MONTHS, PartialDate, one_year_before
 from .model import Actor, Country, Dataset, Event, Law, Quote, Source
 from .vocab import EventKind, TikTokStatus
 
@@ -27,15 +28,34 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
+class StatusPeriod:
+    """A stretch of time during which TikTok had one status in a country."""
+
+    status: TikTokStatus
+    start: PartialDate
+    event: Event
+    """The event that set the status (the first one, when later events set the same status)."""
+    end: PartialDate | None = None
+    """When the next status was set; None while the status holds."""
+    next_event: Event | None = None
+    """The event that ended it."""
+
+
+@dataclass(frozen=True, slots=True)
 class CountryStatus:
-    """TikTok's current status in a country: the status set by the latest event that set one."""
+    """TikTok's current status in a country: the status set by the latest event that set one,
+    with how current that is."""
 
     country: Country
     status: TikTokStatus | None
-    """None when no event recorded a status."""
+    """None when no event recorded a status (the validator refuses that for events.yaml)."""
     since: PartialDate | None
     event: Event | None
     """The event that set the status."""
+    checked: PartialDate | None = None
+    """The country's checked date: the status is as of that day."""
+    stale: bool = False
+    """The last check is more than a year before the build's date: the status may be out of date."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +148,8 @@ class SiteContext:
     dataset: Dataset
     statuses: tuple[CountryStatus, ...]
     status_of: dict[str, CountryStatus]
-    status_history: dict[str, tuple[tuple[Event, TikTokStatus], ...]]
-    """Per country code: every status change, oldest first."""
+    status_history: dict[str, tuple[StatusPeriod, ...]]
+    """Per country code: the periods of its status, oldest first; the last one holds today."""
     latest_events: tuple[Event, ...]
     """Newest first, for the home page."""
     events_of_country: dict[str, tuple[Event, ...]]
@@ -230,22 +250,30 @@ def paginate_events(
 
 
 def _current_statuses(
-    dataset: Dataset,
-) -> tuple[dict[str, CountryStatus], dict[str, tuple[tuple[Event, TikTokStatus], ...]]]:
-    history: dict[str, list[tuple[Event, TikTokStatus]]] = defaultdict(list)
-    # Events are oldest first, so the last change seen for a country is its current status.
+    dataset: Dataset, today: date,
+) -> tuple[dict[str, CountryStatus], dict[str, tuple[StatusPeriod, ...]]]:
+    """Each country's status now, and the periods of its status: the events that set a status,
+    oldest first; an event that sets the status already in force does not start a new period."""
+    periods: dict[str, list[StatusPeriod]] = defaultdict(list)
     for event in dataset.events:
         for change in event.tiktok_status:
-            history[change.country.code].append((event, change.status))
+            known = periods[change.country.code]
+            if known and known[-1].status is change.status:
+                continue
+            if known:
+                known[-1] = replace(known[-1], end=event.date, next_event=event)
+            known.append(StatusPeriod(change.status, event.date, event))
+    stale_before = one_year_before(today)
     status_of: dict[str, CountryStatus] = {}
     for code, country in dataset.countries.items():
-        changes = history.get(code)
-        if changes:
-            event, status = changes[-1]
-            status_of[code] = CountryStatus(country, status, event.date, event)
+        checked = country.checked
+        stale = checked is None or checked.first_day() < stale_before
+        current = periods[code][-1] if periods.get(code) else None
+        if current is None:
+            status_of[code] = CountryStatus(country, None, None, None, checked, stale)
         else:
-            status_of[code] = CountryStatus(country, None, None, None)
-    return status_of, _freeze(history)
+            status_of[code] = CountryStatus(country, current.status, current.start, current.event, checked, stale)
+    return status_of, _freeze(periods)
 
 
 def _by_name(key: Callable[[T], str]) -> Callable[[T], tuple[str, str]]:
@@ -256,10 +284,12 @@ def build_site_context(
     dataset: Dataset,
     country_summaries: dict[str, Markup] | None = None,
     country_blurbs: dict[str, str] | None = None,
+    today: date | None = None,
 ) -> SiteContext:
-    """Derive every view the pages need; linear in the number of events and references."""
+    """Derive every view the pages need; linear in the number of events and references.
+    `today` (default: `dates.today()`) decides which statuses are out of date."""
     events = dataset.events
-    status_of, status_history = _current_statuses(dataset)
+    status_of, status_history = _current_statuses(dataset, today or dates.today())
 
     of_country: dict[str, list[Event]] = defaultdict(list)
     of_law: dict[str, list[Event]] = defaultdict(list)
