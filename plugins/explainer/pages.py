@@ -16,8 +16,9 @@ from .model import Actor, Event, Law
 from .site_context import SiteContext
 
 SITE_DESCRIPTION = (
-    "A sourced timeline of how governments in Kyrgyzstan, Kazakhstan, Russia, the United States "
-    "and the European Union moved to block or restrict TikTok in 2023 and 2024."
+    "A sourced timeline of how governments in Central Asia and beyond moved to block or restrict "
+    "TikTok: Kyrgyzstan, Kazakhstan, Uzbekistan, Russia, the United States, the European Union "
+    "and other countries, with each country's status and when it was last checked."
 )
 
 

@@ -42,6 +42,8 @@ class EventKind(Vocabulary):
     DECISION = ("decision", "Decision", "A regulator or court decides a case.")
     MODERATION = ("moderation", "Content removal", "A platform removes or restricts content itself.")
     WITHDRAWAL = ("withdrawal", "Withdrawal", "An organisation or company stops working in a country.")
+    RESUMPTION = ("resumption", "Service resumed", "A service that was blocked or withdrawn becomes available again.")
+    SALE = ("sale", "Sale", "A company sells a business, or signs binding agreements to sell it, for example to comply with a law.")
     REPORT = ("report", "Report", "A study or rating is published.")
 
 
