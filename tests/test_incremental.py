@@ -104,7 +104,7 @@ def _edits(corpus: corpus_mod.Corpus) -> dict[str, str]:
         "source title": _replace_line(text, "    title: ", '    title: "Retitled report"', after="sources:"),
         # A new source sorts first in the bibliography: entries move.
         "new source": cited,
-        # The oldest event is on its countries' pages (their first 50 events).
+        # The oldest event is on its countries' pages (their first page of events).
         "oldest summary": corpus_mod.edit_summary(text, first_event),
         # The newest event is on the home page, in every feed that carries it, and the
         # bibliography's "how to cite" example.

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from explainer.dates import PartialDate
 from explainer.model import Dataset
-from tests.conftest import ROOT, BuiltSite
+from tests.conftest import ROOT, BuiltSite, build_in_process
 from tests.site_html import soup
 from tests.site_sample import sample_dataset
 
@@ -71,6 +72,41 @@ def test_home_shows_status_derived_from_latest_event(sample_site: BuiltSite) -> 
         for row in soup(sample_site.page("")).find("table", class_="status-table").tbody.find_all("tr")
     }
     assert rows == {"Kyrgyzstan": "Blocked", "Kazakhstan": "Under discussion", "United States": "Ordered to divest"}
+
+
+def _status_rows(site: BuiltSite, path: str, section: str) -> list[list[str]]:
+    table = soup(site.page(path)).find(id=section).find_parent("section").find("table", class_="status-table")
+    return [[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])] for row in table.tbody.find_all("tr")]
+
+
+def test_home_gives_each_status_since_when_and_as_of_when(built_site: BuiltSite) -> None:
+    data = real_dataset()
+    rows = {row[0]: row for row in _status_rows(built_site, "", "sec-status")}
+    assert set(rows) == {country.name.en for country in data.countries.values()}
+    for country in data.countries.values():
+        assert country.checked is not None
+        assert rows[country.name.en][4].startswith(country.checked.display()), rows[country.name.en]
+    assert rows["United States"][1:3] == ["Divested", "22 January 2026"]
+    assert rows["Nepal"][1:3] == ["Available", "22 August 2024"]
+
+
+def test_country_page_lists_each_status_period(built_site: BuiltSite) -> None:
+    rows = _status_rows(built_site, "countries/al/", "sec-history")
+    assert [row[0] for row in rows] == ["Under discussion", "Blocked", "Available"]
+    assert rows[0][2] == rows[1][1] and rows[1][2] == rows[2][1]  # each period ends where the next begins
+    assert rows[2][2].startswith("Still in force as of ")
+    page = soup(built_site.page("countries/al/"))
+    assert page.find("p", class_="as-of").find("time")["datetime"] == real_dataset().countries["AL"].checked.iso
+
+
+@pytest.mark.parametrize(("epoch", "stale"), [("1767139200", False), ("1767225600", True)])  # 2025-12-31, 2026-01-01
+def test_a_status_checked_over_a_year_ago_is_marked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     epoch: str, stale: bool) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)  # the sample's countries were checked on 2024-12-31
+    site = build_in_process(tmp_path / "output", EXPLAINER_DATASET=sample_dataset())
+    home = soup(site.page("")).find("table", class_="status-table")
+    assert (home.find("strong", class_="stale") is not None) is stale
+    assert (soup(site.page("countries/kg/")).find("strong", class_="stale") is not None) is stale
 
 
 def test_event_page_shows_date_precision_quotes_and_dispute(sample_site: BuiltSite) -> None:
@@ -137,8 +173,9 @@ def test_every_page_type_is_built_from_real_data(built_site: BuiltSite) -> None:
         assert soup(built_site.page(f"laws/{law.slug}.html")).h1.get_text() == law.short_name.en
     for actor in data.actors.values():
         assert soup(built_site.page(f"actors/{actor.slug}.html")).h1.get_text() == actor.name.en
-    bibliography = {li["id"] for li in soup(built_site.page("sources/")).find("ol", class_="bibliography").find_all("li")}
-    assert bibliography == set(data.sources)
+    pages = [built_site.page("sources/"), *sorted((built_site.output / "sources").glob("[0-9]*/index.html"))]
+    bibliography = [li["id"] for page in pages for li in soup(page).find("ol", class_="bibliography").find_all("li")]
+    assert len(pages) > 1 and sorted(bibliography) == sorted(data.sources)
 
 
 def check_first_render_budget(site: BuiltSite) -> None:

@@ -1,6 +1,7 @@
 """Command line: `python -m explainer validate [PATH] [--github]` and `python -m explainer schema`.
 
-`validate` prints each problem as `events.yaml:LINE:COL: message` on stderr (the form editors'
+`validate` checks the file, and that each of its countries has a page in content/countries; it
+prints each problem as `events.yaml:LINE:COL: message` on stderr (the form editors'
 tools make clickable), then a count, and exits 1; on success it prints what the file holds and
 exits 0. `--github` adds GitHub Actions `::error` annotations so problems show on the lines of a
 pull request.
@@ -11,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import country_pages
 from .load import load_dataset
 from .problems import EventsFileError, Problem
 
@@ -21,17 +23,24 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("validate", help="check events.yaml and report every problem")
     check.add_argument("path", nargs="?", default="events.yaml", help="the file to check (default: events.yaml)")
     check.add_argument("--github", action="store_true", help="also print GitHub Actions ::error annotations")
+    check.add_argument("--countries", metavar="DIR", help="folder of the country pages, each country's <code>.md "
+                       "(default: content/countries beside the file, when it exists)")
     schema = commands.add_parser("schema", help="write schema/events.schema.json from the field definitions")
     schema.add_argument("--check", action="store_true", help="exit 1 if the committed schema is out of date")
     args = parser.parse_args(argv)
     if args.command == "validate":
-        return validate(args.path, github=args.github)
+        return validate(args.path, github=args.github, countries=args.countries)
     return write_schema(check_only=args.check)
 
 
-def validate(path: str, *, github: bool = False) -> int:
+def validate(path: str, *, github: bool = False, countries: str | None = None) -> int:
+    folder = Path(countries) if countries else Path(path).parent / "content" / "countries"
     try:
         dataset = load_dataset(Path(path), display_name=path)
+        if countries or folder.is_dir():
+            problems = country_pages.missing(dataset, folder, path)
+            if problems:
+                raise EventsFileError(problems)
     except EventsFileError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr, flush=True)

@@ -21,10 +21,11 @@ from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 from pelican.generators import Generator
 
-from . import data_export, feeds, fragments, page_writer, seo, urls
+from . import country_pages, data_export, feeds, fragments, page_writer, seo, urls
 from .markdown import render, trusted_page_html
 from .model import Dataset
 from .pages import PageSpec, all_pages
+from .problems import EventsFileError
 from .reader import split_metadata
 from .site_context import SiteContext, build_site_context
 
@@ -37,13 +38,8 @@ def load_events(settings: dict[str, Any]) -> Dataset:
     if given is not None:
         return given
     from .load import load_dataset
-    from .problems import EventsFileError
 
-    path = Path(settings["EXPLAINER_EVENTS"])
-    # Problems print the path as given; relative to the working directory, an editor sees
-    # `events.yaml:12:5: ...` as in the validator, not a long absolute path.
-    if path.is_absolute() and path.is_relative_to(Path.cwd()):
-        path = path.relative_to(Path.cwd())
+    path = _shown(Path(settings["EXPLAINER_EVENTS"]))
     cache_dir = settings.get("EXPLAINER_CACHE_DIR")
     try:
         # With a cache folder, the entries read by the last successful load are kept there, so a
@@ -58,13 +54,21 @@ def load_events(settings: dict[str, Any]) -> Dataset:
         raise
 
 
+def _shown(path: Path) -> Path:
+    """A path as problems print it: relative to the working directory when under it, so an
+    editor sees `events.yaml:12:5: ...` as in the validator, not a long absolute path."""
+    if path.is_absolute() and path.is_relative_to(Path.cwd()):
+        return path.relative_to(Path.cwd())
+    return path
+
+
 def read_country_summaries(folder: Path, codes: list[str]) -> tuple[dict[str, Markup], dict[str, str]]:
     """content/countries/<code>.md for each country that has one: the rendered body, and the
     one-sentence `Summary:` metadata line (used as the page's meta description)."""
     bodies: dict[str, Markup] = {}
     blurbs: dict[str, str] = {}
     for code in codes:
-        path = folder / f"{code.lower()}.md"
+        path = country_pages.page_path(folder, code)
         if path.is_file():
             metadata, body = split_metadata(path.read_text(encoding="utf-8"))
             bodies[code] = render(body)
@@ -119,6 +123,12 @@ class ExplainerGenerator(Generator):
     def generate_context(self) -> None:
         folder = Path(self.settings.get("EXPLAINER_COUNTRIES_DIR") or Path(self.path) / "countries")
         started = time.perf_counter()
+        problems = country_pages.missing(self.dataset, _shown(folder), str(_shown(Path(self.settings.get(
+            "EXPLAINER_EVENTS") or "events.yaml"))))
+        if problems:
+            for problem in problems:
+                print(str(problem), file=sys.stderr)
+            raise EventsFileError(problems)
         summaries, blurbs = read_country_summaries(folder, list(self.dataset.countries))
         self.site = build_site_context(self.dataset, summaries, blurbs)
         gc.freeze()

@@ -18,9 +18,11 @@ from .dates import MONTHS, PartialDate, one_year_before
 from .model import Actor, Country, Dataset, Event, Law, Quote, Source
 from .vocab import EventKind, TikTokStatus
 
-EVENTS_PER_PAGE = 50
-"""Longest event listing on one page; longer listings continue on numbered pages."""
-SOURCES_PER_PAGE = 100
+EVENTS_PER_PAGE = 25
+"""Longest event listing on one page; longer listings continue on numbered pages. 25 cards of
+real summaries keep a page within the first-render budget (14 KB gzipped)."""
+SOURCES_PER_PAGE = 50
+"""Longest bibliography page: 50 entries keep a page within the first-render budget (14 KB gzipped)."""
 LATEST_ON_HOME = 5
 LATEST_ON_COUNTRY = 20
 
