@@ -50,8 +50,10 @@ def is_safe_link(url: str) -> bool:
 
 
 def _scheme_allowed(cleaned: str) -> bool:
-    if cleaned.startswith("//"):
-        return True  # protocol-relative: same scheme as the page
+    if cleaned[:2] in {"//", "\\\\", "/\\", "\\/"}:
+        # Protocol-relative ("//host/x"; browsers read backslashes as slashes): it leaves the
+        # site for a host the text does not name with a scheme, so it is refused like one.
+        return False
     match = _SCHEME.match(cleaned)
     if match is None:
         # No scheme before the first '/', '?' or '#': a relative link, unless a
@@ -59,6 +61,75 @@ def _scheme_allowed(cleaned: str) -> bool:
         head = re.split(r"[/?#]", cleaned, maxsplit=1)[0]
         return ":" not in head
     return match.group(1) in ALLOWED_SCHEMES
+
+
+# Link destinations in Markdown: inline `](dest)`, reference definitions `[x]: dest` and
+# autolinks `<scheme:...>`. A regular expression over-approximates (it also sees links inside
+# code spans), which errs on the side of telling the editor: the renderer drops unsafe links
+# silently, so without this check a `javascript:` link would just vanish from the page.
+_MARKDOWN_LINK = re.compile(
+    r"\]\(\s*<?((?:[^()<>\s]|\([^()\s]*\))+)|^[ ]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)|<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^>\s]*)>",
+    re.MULTILINE,
+)
+_REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.\-]*:|//|\\\\)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkProblem:
+    """A link or image in a Markdown text that the site refuses, and where it starts."""
+
+    offset: int
+    """Index in the text of the address."""
+    url: str
+    message: str
+
+
+def link_problems(markdown: str) -> list[LinkProblem]:
+    """Unsafe links (a scheme other than http, https or mailto; protocol-relative addresses)
+    and images from other sites (the pages' Content-Security-Policy would block them), in
+    the order they appear. The renderer drops unsafe links; this tells the editor instead."""
+    if "](" not in markdown and "]:" not in markdown and "<" not in markdown:
+        return []  # the common case: no link at all, no need to look closer
+    found: dict[int, LinkProblem] = {}
+    for match in _MARKDOWN_LINK.finditer(markdown):
+        group = next(index for index in (1, 2, 3) if match.group(index))
+        url = match.group(group)
+        if not is_safe_link(url):
+            found[match.start(group)] = LinkProblem(
+                match.start(group), url, f"the link {_quoted(url)} is not allowed: a link must start with "
+                "https://, http:// or mailto:, or be an address on this site such as /about/")
+    for token in _PARSER.parse(markdown):
+        for child in token.children or ():
+            src = str(child.attrs.get("src", "")) if child.type == "image" else ""
+            if src and _REMOTE.match(src):
+                written = _written_address(markdown, token, src)
+                offset = written[0]
+                found.setdefault(offset, LinkProblem(
+                    offset, written[1], f"the image {_quoted(written[1])} comes from another site, which the "
+                    "pages' security policy blocks: link to it instead, [description](address), or leave it out"))
+    return [found[offset] for offset in sorted(found)]
+
+
+def _quoted(url: str, limit: int = 80) -> str:
+    """An address quoted in a message, clipped so that a huge one still gives a one-line message."""
+    return f"'{url if len(url) <= limit else url[:limit - 3] + '...'}'"
+
+
+def _written_address(markdown: str, block: Token, src: str) -> tuple[int, str]:
+    """Where an image's address is written (offset, text), searched within its block's lines;
+    markdown-it gives the address normalised, so its start is matched loosely."""
+    lines = markdown.splitlines(keepends=True)
+    first = block.map[0] if block.map else 0
+    start = sum(len(line) for line in lines[:first])
+    head = unquote(src)[:12]
+    index = markdown.find(head, start)
+    if index < 0:
+        index = markdown.find("](", start)
+        index = start if index < 0 else index + 2
+    end = index
+    while end < len(markdown) and not markdown[end].isspace() and markdown[end] not in ")>":
+        end += 1
+    return index, markdown[index:end]
 
 
 def _make_parser() -> MarkdownIt:

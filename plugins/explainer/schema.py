@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .fields import (
-    CODE_PATTERN, COLLECTIONS, DATE_PATTERN, NUMBER_PATTERN, RECORDS, SLUG_PATTERN, URL_PATTERN, Field, Kind,
+    CODE_PATTERN, COLLECTIONS, MAX_SLUG_LENGTH, DATE_PATTERN, NUMBER_PATTERN, RECORDS, SLUG_PATTERN, URL_PATTERN, Field, Kind,
     Record,
 )
 from .text import DEFAULT_LANGUAGE, LANGUAGES
@@ -27,8 +27,9 @@ def build_schema() -> dict[str, Any]:
     defs: dict[str, Any] = {
         "text": _text_def("Text in English, or a mapping of language code to text with 'en' required."),
         "markdown": _text_def("Markdown in English, or a mapping of language code to Markdown with 'en' required."),
-        "slug": {"type": "string", "pattern": SLUG_PATTERN,
-                 "description": "Lower-case letters, digits and single hyphens, e.g. kg-child-protection."},
+        "slug": {"type": "string", "pattern": SLUG_PATTERN, "maxLength": MAX_SLUG_LENGTH,
+                 "description": f"Lower-case letters, digits and single hyphens, e.g. kg-child-protection; at most "
+                                f"{MAX_SLUG_LENGTH} characters."},
         "code": {"type": "string", "pattern": CODE_PATTERN,
                  "description": "Two capital letters (ISO 3166-1 alpha-2), EU for the European Union."},
         "date": {
@@ -57,7 +58,7 @@ def build_schema() -> dict[str, Any]:
         else:
             properties[collection.name] = {
                 "type": "object", "description": collection.description,
-                "propertyNames": {"pattern": collection.key_pattern},
+                "propertyNames": {"pattern": collection.key_pattern, "maxLength": MAX_SLUG_LENGTH},
                 "additionalProperties": {"$ref": f"#/$defs/{collection.record}"},
             }
     return {
@@ -83,14 +84,20 @@ def write_schema(path: Path = SCHEMA_PATH) -> Path:
     return path
 
 
+# A text without the characters fields.TEXT_CONTROL_CHARACTERS names (JSON Schema's regular
+# expressions are ECMAScript's, which write them as \uXXXX; lone surrogates cannot occur in JSON).
+_PRINTABLE_TEXT = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ufffe\\uffff]*$"
+
+
 def _text_def(description: str) -> dict[str, Any]:
+    one = {"type": "string", "minLength": 1, "pattern": _PRINTABLE_TEXT}
     return {
-        "description": description,
+        "description": description + " Printable characters, spaces, tabs and line breaks only.",
         "anyOf": [
-            {"type": "string", "minLength": 1},
+            one,
             {
                 "type": "object",
-                "properties": {lang: {"type": "string", "minLength": 1} for lang in LANGUAGES},
+                "properties": {lang: one for lang in LANGUAGES},
                 "required": [DEFAULT_LANGUAGE],
                 "additionalProperties": False,
             },

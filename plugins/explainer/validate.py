@@ -31,19 +31,22 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from . import dataset_rules, model
 from .dates import DateError, PartialDate, today
 from .fields import (
-    CODE_PATTERN, COLLECTIONS, NUMBER_PATTERN, RECORDS, SLUG_PATTERN, Collection, Field, Kind, Record,
+    CODE_PATTERN, COLLECTIONS, MAX_SLUG_LENGTH, NUMBER_PATTERN, RECORDS, SLUG_PATTERN, TEXT_CONTROL_CHARACTERS,
+    Collection, Field, Kind, Record,
 )
 from .problems import EventsFileError, Problem
 from .text import DEFAULT_LANGUAGE, LANGUAGES, Text
 from .vocab import Vocabulary
 from .yamlsource import EMPTY_FILE
 
+# Every pattern is used with `fullmatch` (see fields.SLUG_PATTERN).
 _SLUG = re.compile(SLUG_PATTERN)
 _CODE = re.compile(CODE_PATTERN)
 _NUMBER = re.compile(NUMBER_PATTERN)
+_CONTROL = re.compile(TEXT_CONTROL_CHARACTERS)
 _NULL_TAG = "tag:yaml.org,2002:null"
-_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$")
-_IPV4 = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,3}){3}$")
+_HOST = re.compile(r"(?=.{1,253}\Z)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
+_IPV4 = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){3}")
 _URL_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 _SINGULAR = {"countries": "country", "laws": "law", "actors": "actor", "sources": "source"}
 MAX_SUGGESTED = 200
@@ -199,8 +202,10 @@ class _Validator:
         keys = self.keys[collection.name]
         not_plain = f"each key under {collection.name}: must be a plain {collection.key}"
         for key, key_node, value_node in self.unique_keys(node, not_plain, keys):
-            if not pattern.match(key):
+            if not pattern.fullmatch(key):
                 self.report(key_node, _key_format_message(collection, key))
+            elif len(key) > MAX_SLUG_LENGTH:
+                self.report(key_node, _too_long(key))
             label = f"{record.name} {_q(key)}"
             if not isinstance(value_node, MappingNode):
                 if _is_null(value_node):
@@ -261,10 +266,11 @@ class _Validator:
         if kind is Kind.MARKDOWN:
             text = self.read_text(spec, node)
             if isinstance(text, Text):
+                from .markdown import link_problems  # the renderer's own rule, so the two never disagree
+
                 for _lang, value in text.values:
-                    for url in _unsafe_links(value):
-                        self.report(node, f"the link {_q(url)} in '{spec.name}' is not allowed: a link must "
-                                          "start with https://, http:// or mailto:, or be a relative address")
+                    for problem in link_problems(value):
+                        self.report(node, f"{problem.message} (in '{spec.name}')")
             return text
         if kind is Kind.REFS:
             items = self.sequence_of_scalars(spec, node)
@@ -281,9 +287,11 @@ class _Validator:
         if kind is Kind.STRING:
             return self.nonempty(spec, node, text)
         if kind is Kind.SLUG:
-            if not _SLUG.match(text):
+            if not _SLUG.fullmatch(text):
                 return self.report(node, f"{_q(text)} is not a valid {spec.name}: use lower-case letters, digits "
                                          f"and single hyphens, e.g. {_q(_slugify(text))}")
+            if len(text) > MAX_SLUG_LENGTH:
+                return self.report(node, _too_long(text))
             return text
         if kind is Kind.DATE:
             try:
@@ -301,9 +309,15 @@ class _Validator:
         raise AssertionError(f"unhandled field kind {kind}")  # pragma: no cover
 
     def nonempty(self, spec: Field, node: Node, text: str, what: str | None = None) -> object:
+        """`text` when it has words and no control character (`fields.TEXT_CONTROL_CHARACTERS`)."""
         if not text.strip():
             fix = "write the text" if spec.required else "write the text, or remove the line"
             return self.report(node, f"'{what or spec.name}' is empty: {fix}")
+        control = _CONTROL.search(text)
+        if control is not None:
+            return self.report(node, f"'{what or spec.name}' holds the invisible control character "
+                                     f"U+{ord(control.group()):04X} at character {control.start() + 1}: remove it "
+                                     "(a text may hold printable characters, spaces, tabs and line breaks)")
         return text
 
     def read_text(self, spec: Field, node: Node) -> object:
@@ -350,7 +364,7 @@ class _Validator:
         return found, not bad and len(self.problems) == reported
 
     def read_number(self, spec: Field, node: ScalarNode, text: str) -> object:
-        if not _NUMBER.match(text) or (len(text) > 1 and text[0] == "0" and text[1] != "."):
+        if not _NUMBER.fullmatch(text) or (len(text) > 1 and text[0] == "0" and text[1] != "."):
             return self.report(node, f"{_q(text)} is not a number written in digits: write it like 14000000 or "
                                      "20.1 (no spaces, commas, underscores, leading zeros or words)")
         return float(text) if "." in text else int(text)
@@ -783,29 +797,6 @@ def _default(cls: type, name: str) -> object:
 
 
 # -- helpers -------------------------------------------------------------------------------
-# Link destinations in Markdown: inline `](dest)`, reference definitions `[x]: dest` and
-# autolinks `<scheme:...>`. A regular expression over-approximates (it also sees links inside
-# code spans), which errs on the side of telling the editor; the renderer drops unsafe links
-# silently, so without this check a `javascript:` link would just vanish from the page.
-_MARKDOWN_LINK = re.compile(
-    r"\]\(\s*<?((?:[^()<>\s]|\([^()\s]*\))+)|^[ ]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)|<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^>\s]*)>",
-    re.MULTILINE,
-)
-
-
-def _unsafe_links(markdown: str) -> list[str]:
-    if "](" not in markdown and "]:" not in markdown and "<" not in markdown:
-        return []  # the common case: no link at all, no need to look closer
-    from .markdown import is_safe_link  # the renderer's own rule, so the two never disagree
-
-    found = []
-    for match in _MARKDOWN_LINK.finditer(markdown):
-        url = match.group(1) or match.group(2) or match.group(3)
-        if url and not is_safe_link(url):
-            found.append(url)
-    return found
-
-
 @functools.cache
 def _members(vocab: type[Vocabulary]) -> dict[str, Vocabulary]:
     return {member.value: member for member in vocab}
@@ -853,9 +844,14 @@ def _example_key(collection: Collection) -> str:
     return "KG" if collection.key == "code" else "my-slug"
 
 
+def _too_long(slug: str) -> str:
+    return (f"{_q(slug)} is {len(slug)} characters long; a slug or id may have at most {MAX_SLUG_LENGTH} "
+            "(it becomes a file name and part of a web address): shorten it")
+
+
 def _key_format_message(collection: Collection, key: str) -> str:
     if collection.key == "code":
-        hint = f"; did you mean '{key.upper()}'?" if _CODE.match(key.upper()) else ""
+        hint = f"; did you mean '{key.upper()}'?" if _CODE.fullmatch(key.upper()) else ""
         return (f"{_q(key)} is not a country code: use two capital letters (ISO 3166-1 alpha-2, "
                 f"EU for the European Union){hint}")
     return (f"{_q(key)} is not a valid slug: use lower-case letters, digits and single hyphens, "
@@ -888,7 +884,7 @@ def _url_problem(text: str) -> str | None:
         return f"'{_clip(text)}' has no host name after {name}://"
     if "@" in parts.netloc:
         return f"'{_clip(text)}' contains a user name or password ('@' before the host); remove it"
-    if not (_HOST.match(host) or _IPV4.match(host)):
+    if not (_HOST.fullmatch(host) or _IPV4.fullmatch(host)):
         return f"'{_clip(text)}' has an invalid host name {_q(host)}"
     return None
 
