@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
+from pathlib import Path
 
 import feedparser
 import jsonschema
 
-from tests.conftest import BuiltSite
+from explainer.text import Text
+from tests.conftest import BuiltSite, build_in_process
 from tests.site_sample import sample_dataset
 
 
@@ -58,3 +61,28 @@ def test_real_data_files(built_site: BuiltSite) -> None:
 
     check_data_files(built_site, [event.id for event in real_dataset().events])
     assert (built_site.output / "data" / "events.yaml").is_file()
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","x")', "@SUM(1+1)", "+1+1", "-2+3", "\tleading tab",
+            "title with\ra carriage return", "\r=1+1", "＝1+1", 'a "quoted", title']
+
+
+def test_csv_cells_cannot_run_as_formulas_and_rows_stay_whole(tmp_path: Path) -> None:
+    """OWASP's CSV injection advice: no cell starts with = + - @ tab or CR (an apostrophe goes
+    first), every cell is quoted, and a line break inside a cell does not start a new row."""
+    data = sample_dataset()
+    hostile = tuple(replace(event, title=Text.english(FORMULAS[index % len(FORMULAS)]),
+                            summary=Text.english(f"- a list item {index}"))
+                    for index, event in enumerate(data.events))
+    site = build_in_process(tmp_path / "output", EXPLAINER_DATASET=replace(data, events=hostile))
+    raw = (site.output / "data" / "events.csv").read_bytes().decode("utf-8")  # line ends as written
+    rows = list(csv.reader(io.StringIO(raw, newline="")))
+    header, body = rows[0], rows[1:]
+    assert len(body) == len(hostile) and all(len(row) == len(header) for row in body)
+    for row in body:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r", "＝")), cell
+    titles = [row[header.index("title")] for row in body]
+    assert titles == ["'" + event.title.en if event.title.en[0] in "=+-@\t\r＝" else event.title.en for event in hostile]
+    json_titles = [event["title"] for event in json.loads((site.output / "data" / "events.json").read_text())["events"]]
+    assert json_titles == [event.title.en for event in hostile]  # the JSON keeps the texts as written

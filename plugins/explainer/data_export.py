@@ -60,9 +60,21 @@ CSV_COLUMNS = ("id", "date", "end_date", "countries", "kind", "title", "summary"
                "source_urls", "date_dispute")
 
 
+# Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
+# As OWASP advises, such a cell gets a leading apostrophe, which makes it text, and every cell
+# is quoted, so a tab, a line break or a separator inside one can never start another. The
+# full-width forms are included because some spreadsheets read them as the ASCII ones.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(text: str) -> str:
+    """A cell as written to events.csv: prefixed with ' when it could be read as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _csv_line(row: Iterable[str]) -> bytes:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(row)
+    csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow(map(csv_cell, row))
     return out.getvalue().encode("utf-8")
 
 
