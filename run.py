@@ -14,8 +14,10 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 MINIMUM_PYTHON = (3, 11)
@@ -118,7 +120,55 @@ def main(argv: list[str]) -> int:
     env["PATH"] = os.pathsep.join([str(python.parent), env.get("PATH", "")])
     env.pop("PYTHONHOME", None)
     args = argv or ["--list"]
-    return subprocess.run([str(python), "-m", "invoke", *args], cwd=ROOT, env=env).returncode
+    return run_stoppable([str(python), "-m", "invoke", *args], env)
+
+
+def run_stoppable(command: list[str], env: dict[str, str]) -> int:
+    """Run `command` and return its exit code; Ctrl-C or `kill` stops all of it.
+
+    The task starts more processes (invoke runs `pelican`, which forks workers). A signal sent
+    to this process alone would leave them running, and a build that was told to stop would
+    go on and publish. So the command runs in a process group of its own, each SIGINT or
+    SIGTERM received here is passed on to the whole group, and this process waits for the
+    command to end before it exits (with 128 + the signal's number, as a shell reports it).
+    """
+    if os.name != "posix":
+        return subprocess.run(command, cwd=ROOT, env=env).returncode
+    child = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    received: list[int] = []
+
+    def pass_on(signum: int, _frame: object) -> None:
+        received.append(signum)
+        try:
+            os.killpg(child.pid, signum)
+        except ProcessLookupError:
+            pass  # the command has already ended
+
+    previous = {signum: signal.signal(signum, pass_on) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        code = child.wait()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if received:
+        _wait_for_group(child.pid)
+        _say(f"stopped by {signal.Signals(received[0]).name}")
+        return 128 + received[0]
+    return code
+
+
+def _wait_for_group(group: int, seconds: float = 10.0) -> None:
+    """Wait until every process of the group has ended; kill what is left after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        if time.monotonic() > deadline:
+            os.killpg(group, signal.SIGKILL)
+            return
+        time.sleep(0.05)
 
 
 if __name__ == "__main__":

@@ -37,11 +37,31 @@ class BuiltSite:
         return sorted(self.output.rglob("*.html"))
 
 
-def build_in_process(output: Path, settings_file: Path = ROOT / "pelicanconf.py", **override: Any) -> BuiltSite:
-    """Run Pelican in this process (as `pelican -s settings_file` would) into `output`."""
+def build_in_process(output: Path, settings_file: Path = ROOT / "pelicanconf.py",
+                     extra_pages: dict[str, str] | None = None, **override: Any) -> BuiltSite:
+    """Run Pelican in this process (as `pelican -s settings_file` would) into `output`.
+
+    With a hand-made EXPLAINER_DATASET, content/ must match it (a page for each of its
+    countries and no other: content_rules), so the build reads a copy of the real content/
+    with the country pages of that dataset's countries beside `output` (and `extra_pages`, file
+    name -> text, in its pages folder)."""
     from pelican import Pelican
     from pelican.settings import read_settings
 
+    dataset = override.get("EXPLAINER_DATASET")
+    if dataset is not None and "PATH" not in override:
+        content = output.parent / f"{output.name}-content"
+        shutil.rmtree(content, ignore_errors=True)
+        shutil.copytree(ROOT / "content" / "pages", content / "pages")
+        (content / "countries").mkdir()
+        for code, country in dataset.countries.items():
+            real = ROOT / "content" / "countries" / f"{code.lower()}.md"
+            text = (real.read_text(encoding="utf-8") if real.is_file() else
+                    f"Title: {country.name.en}\nCountry: {code}\nSummary: A test country.\n\nA test page.\n")
+            (content / "countries" / f"{code.lower()}.md").write_text(text, encoding="utf-8")
+        for name, text in (extra_pages or {}).items():
+            (content / "pages" / name).write_text(text, encoding="utf-8")
+        override = {"PATH": str(content), "EXPLAINER_COUNTRIES_DIR": str(content / "countries"), **override}
     settings = read_settings(str(settings_file), override={"OUTPUT_PATH": str(output), **override})
     Pelican(settings).run()
     return BuiltSite(output, settings["SITEURL"])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from explainer.markdown import is_safe_link, plain_text, render
+from explainer.problems import EventsFileError
 from tests.conftest import BuiltSite, build_in_process
 from tests.site_html import soup
 from tests.site_sample import sample_dataset
@@ -67,6 +68,7 @@ def test_a_non_http_source_address_stops_the_build(tmp_path: Path) -> None:
     "javascript:alert(1)", "JAVASCRIPT:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
     "java%09script:alert(1)", "%6Aavascript:alert(1)", "\u200bjavascript:alert(1)", "jav&#x09;ascript:x",
     "data:text/html,<b>x</b>", "vbscript:x", "file:///etc/passwd", "ftp://example.org/", "x:y",
+    "//evil.example/x", "\\\\evil.example/x", "/\\evil.example/x", " //evil.example/x", "%2F%2Fevil.example",
 ])
 def test_unsafe_schemes_are_refused(url: str) -> None:
     assert not is_safe_link(url)
@@ -99,16 +101,22 @@ def test_plain_text_drops_markup() -> None:
 
 
 def test_content_pages_use_markdown_it(tmp_path: Path) -> None:
-    """A content page with raw HTML and a javascript: link is read by our reader."""
-    content = tmp_path / "content" / "pages"
-    content.mkdir(parents=True)
-    (content / "hostile.md").write_text(
-        "Title: Hostile\nSlug: hostile\n\n<script>alert(1)</script> [x](javascript:alert(1)) ~~gone~~\n",
-        encoding="utf-8")
-    site = build_in_process(tmp_path / "output", PATH=str(tmp_path / "content"),
-                            EXPLAINER_DATASET=sample_dataset())
+    """A content page with raw HTML is read by our reader: the HTML shows as text."""
+    site = build_in_process(tmp_path / "output", EXPLAINER_DATASET=sample_dataset(), extra_pages={
+        "hostile.md": "Title: Hostile\nSlug: hostile\n\n<script>alert(1)</script> [x](/about/) ~~gone~~\n"})
     document = soup(site.page("hostile/"))
     main = document.find("main")
-    assert main.find("script") is None
-    assert [a.get("href") for a in main.find_all("a")] == []
+    assert main.find("script") is None and "<script>alert(1)</script>" in main.get_text()
+    assert [a.get("href") for a in main.find_all("a")] == ["/about/"]
     assert main.find("s") is not None  # strikethrough: markdown-it, not Python-Markdown
+
+
+def test_a_content_page_with_an_unsafe_link_stops_the_build(tmp_path: Path) -> None:
+    """The renderer would drop a javascript: link silently; the build refuses the page instead."""
+    with pytest.raises(EventsFileError) as caught:
+        build_in_process(tmp_path / "output", EXPLAINER_DATASET=sample_dataset(), extra_pages={
+            "hostile.md": "Title: Hostile\nSlug: hostile\n\nA [x](javascript:alert(1)) link\n"})
+    (problem,) = caught.value.problems
+    assert problem.path.endswith("pages/hostile.md") and (problem.line, problem.column) == (4, 7)
+    assert problem.message.startswith("the link 'javascript:alert(1)' is not allowed")
+    assert not (tmp_path / "output").exists()

@@ -1,7 +1,7 @@
 """Command line: `python -m explainer validate [PATH] [--github]` and `python -m explainer schema`.
 
-`validate` checks the file, and that each of its countries has a page in content/countries; it
-prints each problem as `events.yaml:LINE:COL: message` on stderr (the form editors'
+`validate` checks the file and, when there is one beside it, the content/ folder (its country
+pages and other pages, see `content_rules`); it prints each problem as `events.yaml:LINE:COL: message` on stderr (the form editors'
 tools make clickable), then a count, and exits 1; on success it prints what the file holds and
 exits 0. `--github` adds GitHub Actions `::error` annotations so problems show on the lines of a
 pull request.
@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import country_pages
+from . import content_rules
 from .load import load_dataset
 from .problems import EventsFileError, Problem
 
@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("path", nargs="?", default="events.yaml", help="the file to check (default: events.yaml)")
     check.add_argument("--github", action="store_true", help="also print GitHub Actions ::error annotations")
     check.add_argument("--countries", metavar="DIR", help="folder of the country pages, each country's <code>.md "
-                       "(default: content/countries beside the file, when it exists)")
+                       "(default: content/countries beside the file); content/ beside the file is checked too")
     schema = commands.add_parser("schema", help="write schema/events.schema.json from the field definitions")
     schema.add_argument("--check", action="store_true", help="exit 1 if the committed schema is out of date")
     args = parser.parse_args(argv)
@@ -34,11 +34,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def validate(path: str, *, github: bool = False, countries: str | None = None) -> int:
-    folder = Path(countries) if countries else Path(path).parent / "content" / "countries"
+    content = Path(path).parent / "content"
+    folder = Path(countries) if countries else content / "countries"
     try:
         dataset = load_dataset(Path(path), display_name=path)
-        if countries or folder.is_dir():
-            problems = country_pages.missing(dataset, folder, path)
+        if countries or content.is_dir():
+            problems = content_rules.check(content, folder, [content / "pages"], dataset.countries, path)
             if problems:
                 raise EventsFileError(problems)
     except EventsFileError as error:
@@ -47,7 +48,8 @@ def validate(path: str, *, github: bool = False, countries: str | None = None) -
             if github:  # the Actions runner reads workflow commands from standard output
                 print(github_annotation(problem), flush=True)
         count = len(error.problems)
-        print(f"{count} problem{'s' if count != 1 else ''} in {path}", file=sys.stderr)
+        where = path if all(problem.path == path for problem in error.problems) else f"{path} and content/"
+        print(f"{count} problem{'s' if count != 1 else ''} in {where}", file=sys.stderr)
         return 1
     print(
         f"{path} is valid: {len(dataset.countries)} countries, {len(dataset.laws)} laws, "

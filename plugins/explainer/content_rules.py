@@ -102,8 +102,10 @@ def check(content: Path, countries_dir: Path, page_dirs: Iterable[Path], countri
     checker = _Checker(countries)
     country_dir = _absolute(countries_dir)
     pages = [_absolute(folder) for folder in page_dirs]
-    for root in dict.fromkeys([_absolute(content), country_dir]):
-        checker.walk(root, country_dir, pages)
+    root = _absolute(content)
+    checker.walk(root, country_dir, pages)
+    if not country_dir.is_relative_to(root):
+        checker.walk(country_dir, country_dir, pages)
     for code, country in countries.items():
         page = countries_dir / f"{code.lower()}.md"
         if not page.is_file() and not page.is_symlink():

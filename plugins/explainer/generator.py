@@ -21,7 +21,7 @@ from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 from pelican.generators import Generator
 
-from . import country_pages, data_export, feeds, fragments, page_writer, seo, urls
+from . import content_rules, data_export, feeds, fragments, page_writer, seo, urls
 from .markdown import render, trusted_page_html
 from .model import Dataset
 from .pages import PageSpec, all_pages
@@ -39,7 +39,7 @@ def load_events(settings: dict[str, Any]) -> Dataset:
         return given
     from .load import load_dataset
 
-    path = _shown(Path(settings["EXPLAINER_EVENTS"]))
+    path = Path(content_rules.shown(Path(settings["EXPLAINER_EVENTS"])))
     cache_dir = settings.get("EXPLAINER_CACHE_DIR")
     try:
         # With a cache folder, the entries read by the last successful load are kept there, so a
@@ -54,12 +54,21 @@ def load_events(settings: dict[str, Any]) -> Dataset:
         raise
 
 
-def _shown(path: Path) -> Path:
-    """A path as problems print it: relative to the working directory when under it, so an
-    editor sees `events.yaml:12:5: ...` as in the validator, not a long absolute path."""
-    if path.is_absolute() and path.is_relative_to(Path.cwd()):
-        return path.relative_to(Path.cwd())
-    return path
+def countries_dir(settings: dict[str, Any], content: str) -> Path:
+    return Path(settings.get("EXPLAINER_COUNTRIES_DIR") or Path(content) / "countries")
+
+
+def check_content(settings: dict[str, Any], content: str, dataset: Dataset) -> None:
+    """Stop the build, before anything is read or written, when content/ breaks a rule
+    (`content_rules`); the problems are printed one per line, as for events.yaml."""
+    problems = content_rules.check(
+        Path(content), countries_dir(settings, content),
+        [Path(content) / folder for folder in settings.get("PAGE_PATHS") or ()], dataset.countries,
+        content_rules.shown(Path(settings.get("EXPLAINER_EVENTS") or "events.yaml")))
+    if problems:
+        for problem in problems:
+            print(str(problem), file=sys.stderr)
+        raise EventsFileError(problems)
 
 
 def read_country_summaries(folder: Path, codes: list[str]) -> tuple[dict[str, Markup], dict[str, str]]:
@@ -68,7 +77,7 @@ def read_country_summaries(folder: Path, codes: list[str]) -> tuple[dict[str, Ma
     bodies: dict[str, Markup] = {}
     blurbs: dict[str, str] = {}
     for code in codes:
-        path = country_pages.page_path(folder, code)
+        path = folder / f"{code.lower()}.md"
         if path.is_file():
             metadata, body = split_metadata(path.read_text(encoding="utf-8"))
             bodies[code] = render(body)
@@ -110,6 +119,7 @@ class ExplainerGenerator(Generator):
         super().__init__(*args, **kwargs)  # generator_init: install_template_helpers
         started = time.perf_counter()
         self.dataset = load_events(self.settings)
+        check_content(self.settings, self.path, self.dataset)
         # The Dataset lives as long as the build: out of the collector's sight, the many small
         # objects made after it (site context, page specs, fingerprints) do not make every
         # full collection walk its ~1 million objects again (0.2-0.3 s per rebuild).
@@ -121,14 +131,8 @@ class ExplainerGenerator(Generator):
         self._files: page_writer.SiteWriter | None = None
 
     def generate_context(self) -> None:
-        folder = Path(self.settings.get("EXPLAINER_COUNTRIES_DIR") or Path(self.path) / "countries")
+        folder = countries_dir(self.settings, self.path)
         started = time.perf_counter()
-        problems = country_pages.missing(self.dataset, _shown(folder), str(_shown(Path(self.settings.get(
-            "EXPLAINER_EVENTS") or "events.yaml"))))
-        if problems:
-            for problem in problems:
-                print(str(problem), file=sys.stderr)
-            raise EventsFileError(problems)
         summaries, blurbs = read_country_summaries(folder, list(self.dataset.countries))
         self.site = build_site_context(self.dataset, summaries, blurbs)
         gc.freeze()

@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import cachefile
+from .problems import SiteError
 
 logger = logging.getLogger(__name__)
 
@@ -491,6 +492,17 @@ def install(pelican: Any) -> None:
 
     @wraps(original_run)
     def run_atomically() -> None:
+        if (output_path.exists() or output_path.is_symlink()) and not output_path.is_dir():
+            raise SiteError(f"{output_path} is not a folder, so the site cannot be published there: move or "
+                            "delete that file, or choose another output folder (-o)")
+        try:
+            publish_atomically()
+        except OSError as error:
+            where = error.filename or output_path
+            raise SiteError(f"{where}: {error.strerror or error}; check that the folder exists, is writable and "
+                            "that its disk has room, then build again") from error
+
+    def publish_atomically() -> None:
         remove_stale_staging(output_path)
         root = new_staging(output_path)
         # Pelican's writers get the TREE subfolder (made when they first write); this plugin's

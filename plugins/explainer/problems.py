@@ -45,13 +45,20 @@ def _escape(match: re.Match[str]) -> str:
     return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char, f"\\u{ord(char):04x}")
 
 
+class SiteError(Exception):
+    """A build cannot go on for a reason outside events.yaml and content/ that a maintainer can
+    fix (the output folder is a file, a disk is full): the message names the file and says what
+    to do, and is shown without a traceback."""
+
+
 class EventsFileError(Exception):
-    """events.yaml cannot be used as it is; `.problems` says every reason, in file order."""
+    """events.yaml (or content/) cannot be used as it is; `.problems` says every reason, file by
+    file (the first problem's file first), each in line order."""
 
     problems: list[Problem]
 
     def __init__(self, problems: list[Problem]) -> None:
         if not problems:
             raise ValueError("EventsFileError needs at least one problem")
-        self.problems = sorted(problems, key=lambda p: (p.line, p.column))
+        self.problems = sorted(problems, key=lambda p: (p.path != problems[0].path, p.path, p.line, p.column))
         super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,39 +1,27 @@
 """Pelican reader for content/*.md, rendering with markdown-it-py instead of Python-Markdown.
 
 A file starts with Pelican-style metadata lines (`Title: About this site`), then a blank
-line, then the Markdown body. The body goes through `explainer.markdown.render`, the same
-renderer as the Markdown fields of events.yaml.
+line, then the Markdown body (`content_rules.parse_page`, which also checks every file before
+the build reads it). The body goes through `explainer.markdown.render`, the same renderer as
+the Markdown fields of events.yaml.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from pelican.readers import BaseReader
 
+from .content_rules import parse_page
 from .markdown import render
 
 MARKDOWN_EXTENSIONS = ("md", "markdown")
-_META_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*):\s*(?P<value>.*)$")
 
 
 def split_metadata(text: str) -> tuple[dict[str, str], str]:
     """Split leading `Key: value` lines from the body; keys are lower-cased."""
-    metadata: dict[str, str] = {}
-    lines = text.lstrip("\ufeff").splitlines(keepends=True)
-    index = 0
-    for index, line in enumerate(lines):
-        if not line.strip():
-            index += 1
-            break
-        match = _META_LINE.match(line.rstrip("\r\n"))
-        if match is None:
-            break
-        metadata[match["key"].lower()] = match["value"].strip()
-    else:
-        index = len(lines)
-    return metadata, "".join(lines[index:])
+    page = parse_page(text)
+    return page.metadata, page.body
 
 
 class MarkdownItReader(BaseReader):
