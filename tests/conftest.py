@@ -38,13 +38,14 @@ class BuiltSite:
 
 
 def build_in_process(output: Path, settings_file: Path = ROOT / "pelicanconf.py",
-                     extra_pages: dict[str, str] | None = None, **override: Any) -> BuiltSite:
+                     extra_pages: dict[str, str] | None = None, _replace: dict[str, bytes] | None = None,
+                     **override: Any) -> BuiltSite:
     """Run Pelican in this process (as `pelican -s settings_file` would) into `output`.
 
     With a hand-made EXPLAINER_DATASET, content/ must match it (a page for each of its
     countries and no other: content_rules), so the build reads a copy of the real content/
     with the country pages of that dataset's countries beside `output` (and `extra_pages`, file
-    name -> text, in its pages folder)."""
+    name -> text, in its pages folder; `_replace`, path in content/ -> bytes, overwrites files)."""
     from pelican import Pelican
     from pelican.settings import read_settings
 
@@ -61,6 +62,8 @@ def build_in_process(output: Path, settings_file: Path = ROOT / "pelicanconf.py"
             (content / "countries" / f"{code.lower()}.md").write_text(text, encoding="utf-8")
         for name, text in (extra_pages or {}).items():
             (content / "pages" / name).write_text(text, encoding="utf-8")
+        for relative, data in (_replace or {}).items():
+            (content / relative).write_bytes(data)
         override = {"PATH": str(content), "EXPLAINER_COUNTRIES_DIR": str(content / "countries"), **override}
     settings = read_settings(str(settings_file), override={"OUTPUT_PATH": str(output), **override})
     Pelican(settings).run()

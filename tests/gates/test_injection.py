@@ -4,8 +4,9 @@ Every payload in tools/gates/injection.py (script tags, event handlers, attribut
 javascript:/vbscript:/data: links in any case and spacing, template syntax) is written into
 every text field of a copy of events.yaml (optional fields included) and into every Markdown
 file under content/. Markdown links with unsafe addresses are refused by the events.yaml
-validator, so in events.yaml they go into the plain-text fields only, and a separate test
-checks that the build refuses them in Markdown fields. The copy is built with the `pelican` command, then every page and feed
+validator and the content/ checks, so they go into the plain-text fields only (the metadata
+lines of content/ pages among them), and separate tests check that the build refuses them in
+Markdown, in events.yaml and in content/ alike. The copy is built with the `pelican` command, then every page and feed
 entry is parsed with html5lib: nothing may appear that the theme does not emit on the real
 site, no script may run, no address may use an unsafe scheme, no template syntax may be
 evaluated. Every page must also carry a CSP that forbids inline script.
@@ -149,6 +150,20 @@ def test_unsafe_markdown_links_in_events_yaml_stop_the_build(tmp_path: Path) -> 
     wanted = {(re.search(r"\((.*)\)|<(.*)>", p).group(1) or p.strip("<>")).strip() for p in LINK_PAYLOADS}
     assert wanted <= refused, f"not refused: {sorted(wanted - refused)}"
     assert "events.yaml:" in messages
+
+
+def test_unsafe_markdown_links_in_content_stop_the_build(tmp_path: Path) -> None:
+    """In a page of content/, every unsafe link is refused at its line and column; no site."""
+    project = copy_project(tmp_path / "project")
+    page = project / "content" / "countries" / "kg.md"
+    page.write_text(page.read_text("utf-8") + "\n\n" + "\n\n".join(LINK_PAYLOADS) + "\n" + REFERENCE_TAIL, "utf-8")
+    result = run_pelican(project, tmp_path / "output")
+    assert result.returncode != 0
+    assert not (tmp_path / "output" / "index.html").exists()
+    refused = set(re.findall(r"^content/countries/kg\.md:\d+:\d+: the (?:link|image) '([^']*)'",
+                             result.stderr, re.MULTILINE))
+    wanted = {(re.search(r"\((.*)\)|<(.*)>", p).group(1) or p.strip("<>")).strip() for p in LINK_PAYLOADS}
+    assert wanted <= refused, f"not refused: {sorted(wanted - refused)}"
 
 
 def test_the_detector_finds_live_markup(tmp_path: Path) -> None:

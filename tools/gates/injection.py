@@ -37,9 +37,10 @@ MARKERS: dict[str, tuple[str, str]] = {
     "TPLD{# x #}TPLD": ("TPLDTPLD", "TPLD{# x #}TPLD"),
 }
 
-# Markdown links and images with unsafe addresses. The events.yaml validator refuses them in
-# Markdown fields (the build stops: tested on its own), so they go into the site build only
-# through plain-text fields (where they must stay text) and the Markdown pages of content/.
+# Markdown links and images with unsafe addresses. The events.yaml validator and the content/
+# checks refuse them in Markdown (the build stops: tested on its own), so they go into the site
+# build only through plain-text fields (where they must stay text): those of events.yaml and
+# the metadata lines (Title, Summary, Description) of the pages in content/.
 LINK_PAYLOADS: tuple[str, ...] = (
     "[x](javascript:alert(1))",
     "[x](JaVaScRiPt:alert(1))",
@@ -176,7 +177,8 @@ def hostile_urls(data: dict[str, Any]) -> None:
 
 
 def hostile_markdown(text: str) -> str:
-    """A Markdown page with a hostile title and description and every payload in its body."""
+    """A Markdown page with every payload in its title and description (plain text) and every
+    markup payload in its body; links with unsafe addresses stop the build (tested apart)."""
     head, _, body = text.partition("\n\n")
     lines = []
     for line in head.splitlines():
@@ -185,8 +187,8 @@ def hostile_markdown(text: str) -> str:
             lines.append(f"{key}: MD {_ONE_LINE}")
         else:
             lines.append(line)
-    payload_lines = "\n\n".join(PAYLOADS)
-    return "\n".join(lines) + "\n\n" + body + "\n\n" + payload_lines + MARKDOWN_TAIL + REFERENCE_TAIL
+    payload_lines = "\n\n".join(MARKUP_PAYLOADS)
+    return "\n".join(lines) + "\n\n" + body + "\n\n" + payload_lines + MARKDOWN_TAIL
 
 
 @dataclass(frozen=True, slots=True)
