@@ -112,9 +112,10 @@ def step_summary(problems: Iterable[str]) -> str:
     }
 )
 def validate(c: Context, github: bool = False, file: str = "events.yaml") -> None:
-    """Check events.yaml; list each problem as file:line:col.
+    """Check events.yaml and content/; list each problem as file:line:col.
 
-    Prints every problem as `events.yaml:LINE:COL: message` and exits 1 if there is any.
+    Prints every problem as `events.yaml:LINE:COL: message` (or `content/...md:LINE:COL: ...`)
+    and exits 1 if there is any.
     """
     result = _run(c, [PYTHON, "-m", "explainer", "validate", file], warn=True, hide=github)
     if github:
