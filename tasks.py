@@ -135,12 +135,16 @@ def validate(c: Context, github: bool = False, file: str = "events.yaml") -> Non
 
 
 def _pelican(c: Context, settings: str, *, warn: bool = False, env: dict[str, str] | None = None) -> Result:
+    if not (ROOT / "content").is_dir():
+        # Pelican would stop with a traceback ("You need to specify a path") before our plugin runs.
+        raise Exit(f"{ROOT / 'content'} is missing or not a folder: restore it from git (git checkout -- content)",
+                   code=1)
     return _run(c, [PYTHON, "-m", "pelican", "content", "-s", settings], warn=warn, env=env)
 
 
 @task
 def build(c: Context) -> None:
-    """Validate events.yaml, then build the site into output/.
+    """Validate events.yaml and content/, then build the site into output/.
 
     Uses the local settings (pelicanconf.py). A failed build leaves the last good output/.
     """

@@ -197,3 +197,14 @@ def _working_in(folder: Path) -> list[str]:
         if cwd == folder or folder in cwd.parents:
             found.append(command)
     return found
+
+
+def test_a_countries_folder_that_is_a_file_is_reported(tmp_path: Path, dataset: Dataset,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    content = lay_out(tmp_path)
+    shutil.rmtree(content / "countries")
+    (content / "countries").write_text("x\n", encoding="utf-8")
+    found = problems_in(tmp_path, dataset, monkeypatch)
+    assert found[0] == ("content/countries:1:1: should be a folder of Markdown pages, not a file: move the file "
+                        "away and make the folder")
+    assert found[1].startswith("events.yaml:3:3: country 'KG' has no page")

@@ -282,3 +282,13 @@ def test_readme_and_guide_links_resolve() -> None:
         text = document.read_text(encoding="utf-8")
         for target in re.findall(r"\]\((?!https?://|#|mailto:)([^)#\s]+)", text):
             assert (document.parent / target).exists(), f"{document.name} links to missing {target}"
+
+
+def test_a_build_without_content_says_what_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pelican itself would stop with a traceback before the plugin could say anything."""
+    from invoke import Context, Exit
+
+    monkeypatch.setattr(tasks, "ROOT", tmp_path)
+    with pytest.raises(Exit) as caught:
+        tasks._pelican(Context(), tasks.LOCAL_SETTINGS)
+    assert caught.value.code == 1 and "content is missing or not a folder" in str(caught.value.message)

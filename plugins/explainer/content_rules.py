@@ -169,6 +169,10 @@ class _Checker:
         if not stat.S_ISREG(mode):
             self.report(path, 1, 1, "is not a regular file (a pipe, socket or device): remove it")
             return
+        if path == country_dir or path in page_dirs:
+            self.report(path, 1, 1, "should be a folder of Markdown pages, not a file: move the file away and "
+                                    "make the folder")
+            return
         if path.parent == country_dir:
             kind = "countries"
         elif any(path.is_relative_to(folder) for folder in page_dirs):
