@@ -208,3 +208,19 @@ def test_a_countries_folder_that_is_a_file_is_reported(tmp_path: Path, dataset: 
     assert found[0] == ("content/countries:1:1: should be a folder of Markdown pages, not a file: move the file "
                         "away and make the folder")
     assert found[1].startswith("events.yaml:3:3: country 'KG' has no page")
+
+
+@pytest.mark.parametrize("linked", ["events.yaml", "schema/events.schema.json", "themes/explainer/static/css/site.css"])
+def test_other_published_inputs_may_not_be_links_either(tmp_path: Path, linked: str) -> None:
+    """events.yaml and its schema are published as data files, and the theme's static files are
+    copied: a link there would publish a file from outside the repository too."""
+    project = copy_project(tmp_path / "project")
+    path = project / linked
+    secret = tmp_path / "secret"
+    shutil.copy2(path, secret)  # the same bytes, so only the link itself can be the problem
+    path.unlink()
+    path.symlink_to(secret)
+    result = run_pelican(project, project / "output")
+    assert result.returncode == 1
+    assert f"{linked}:1:1: {LINK.format(target=str(secret))}" in result.stderr.splitlines()
+    assert not (project / "output").exists()

@@ -117,6 +117,23 @@ def check(content: Path, countries_dir: Path, page_dirs: Iterable[Path], countri
     return checker.problems
 
 
+def links_in(paths: Iterable[Path]) -> list[Problem]:
+    """A problem for each symbolic link among `paths` or inside those that are folders: the other
+    inputs that reach the site (events.yaml and its schema, published as data files; the theme,
+    whose static files are copied) must not bring in a file from outside the repository either."""
+    checker = _Checker({})
+    for path in paths:
+        path = _absolute(path)
+        if path.is_symlink():
+            checker.refuse_link(path)
+        elif path.is_dir():
+            for folder, folders, files in os.walk(path, followlinks=False):
+                for name in sorted(folders + files):
+                    if (Path(folder) / name).is_symlink():
+                        checker.refuse_link(Path(folder) / name)
+    return checker.problems
+
+
 def shown(path: Path) -> str:
     """A path as problems print it: relative to the working directory when it is under it, so an
     editor sees `content/countries/kg.md:3:1: ...`, not a long absolute path."""

@@ -65,6 +65,8 @@ def check_content(settings: dict[str, Any], content: str, dataset: Dataset) -> N
         Path(content), countries_dir(settings, content),
         [Path(content) / folder for folder in settings.get("PAGE_PATHS") or ()], dataset.countries,
         content_rules.shown(Path(settings.get("EXPLAINER_EVENTS") or "events.yaml")))
+    published = ("EXPLAINER_EVENTS", "EXPLAINER_YAML_SCHEMA", "THEME")
+    problems += content_rules.links_in(Path(settings[name]) for name in published if settings.get(name))
     if problems:
         for problem in problems:
             print(str(problem), file=sys.stderr)
