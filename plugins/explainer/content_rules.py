@@ -43,7 +43,7 @@ RESERVED_SLUGS = frozenset({"timeline", "countries", "events", "laws", "actors",
 """First path segments the explainer's own pages and files use: a page there would replace them."""
 
 _META_LINE = re.compile(r"(?P<key>[A-Za-z][A-Za-z0-9_-]*):\s*(?P<value>.*)")
-_CONTROL = re.compile(TEXT_CONTROL_CHARACTERS.replace("\\x0b", "\\x0b\\r"))
+_CONTROL = re.compile(TEXT_CONTROL_CHARACTERS)  # a carriage return is a line end in Markdown
 _SLUG = re.compile(SLUG_PATTERN)
 _CODE = re.compile(CODE_PATTERN)
 

@@ -15,13 +15,13 @@ from .text import LANGUAGES
 from .vocab import ActorKind, EventKind, LawStatus, TikTokStatus, Vocabulary
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-"""Lower-case letters and digits, words joined by single hyphens: `kg-child-protection`.
+r"""Lower-case letters and digits, words joined by single hyphens: `kg-child-protection`.
 The patterns are written for JSON Schema, where `$` is the end of the value; Python reads them
 with `fullmatch`, since its `$` also matches before a final line break ("x\n")."""
 MAX_SLUG_LENGTH = 80
 """Longest slug or event id: it becomes a file name (events/<id>.html) and part of an address."""
 TEXT_CONTROL_CHARACTERS = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
-"""What no text may hold (a regular expression class): control characters other than tab and
+r"""What no text may hold (a regular expression class): control characters other than tab and
 line feed, the Unicode line and paragraph separators, lone surrogates and non-characters. A
 double-quoted YAML string can write them as escapes ("\x01", "\e", "\0"); feeds, CSV and
 HTML cannot carry them."""
