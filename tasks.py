@@ -199,7 +199,7 @@ def _preview_server(port: int):
     from tornado import web
 
     class PreviewTransform(web.OutputTransform):
-        def transform_first_chunk(self, status_code, headers, chunk, finishing):  # noqa: ANN001, ANN201
+        def transform_first_chunk(self, status_code, headers, chunk, finishing):
             if "html" in headers.get("Content-Type", "") and b"</head>" in chunk:
                 changed = preview_html(chunk, port)
                 if "Content-Length" in headers:
@@ -209,7 +209,7 @@ def _preview_server(port: int):
 
     class PreviewServer(Server):
         # Same routes as Server.application in livereload 2.7 (pinned), with our transform.
-        def application(self, port, host, liveport=None, debug=None, live_css=True):  # noqa: ANN001, ANN201
+        def application(self, port, host, liveport=None, debug=None, live_css=True):
             LiveReloadHandler.watcher = self.watcher
             LiveReloadHandler.live_css = live_css
             handlers = [

@@ -31,7 +31,6 @@ import datetime as _dt
 import json
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -47,7 +46,7 @@ if __package__:
     from . import corpus as corpus_mod
 else:  # run as a script: `python benchmarks/scale.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import corpus as corpus_mod  # noqa: E402
+    import corpus as corpus_mod
 
 ROOT = Path(os.environ.get("EXPLAINER_BENCH_ROOT") or Path(__file__).resolve().parent.parent)
 """The checkout whose site is measured (EXPLAINER_BENCH_ROOT compares another one)."""
@@ -559,7 +558,7 @@ def run_benchmark(n: int, *, skip_hugo: bool, skip_stock: bool, keep: Path | Non
     report = Report(
         events=n,
         machine=machine_name(),
-        date=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        date=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         versions={"python": platform.python_version(), "pelican": pelican.__version__},
     )
     load_before = machine_load()

@@ -24,7 +24,7 @@ def _plain(value: object, top: bool = False) -> object:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         name = type(value).__name__
         if name in _ENTRIES and not top:
-            return (name, getattr(value, "slug", None) or getattr(value, "code", None) or getattr(value, "id"))
+            return (name, getattr(value, "slug", None) or getattr(value, "code", None) or value.id)
         return (name, *((f.name, _plain(getattr(value, f.name))) for f in dataclasses.fields(value)
                         if f.name != "digest"))
     if isinstance(value, Enum):

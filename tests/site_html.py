@@ -1,7 +1,7 @@
 """Helpers for site tests: parse built pages and resolve their internal links to files."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("source", "src"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parse(path: Path, _mtime: float) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html5lib")
 

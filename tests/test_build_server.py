@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import IO
 
 import pytest
-from explainer.build_server import Client
 
 from benchmarks import corpus as corpus_mod
 from benchmarks import scale
+from explainer.build_server import Client
 
 N_EVENTS = 40
 

@@ -20,7 +20,6 @@ import pytest
 from explainer.content_rules import MAX_BYTES, check, parse_page
 from explainer.load import load_dataset
 from explainer.model import Dataset
-from explainer.problems import EventsFileError
 from tests.conftest import ROOT, copy_project, run_pelican
 
 FIXTURES = Path(__file__).parent / "fixtures" / "content"
@@ -161,7 +160,8 @@ def _tree(folder: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_stopped_build_publishes_nothing_and_leaves_no_process(tmp_path: Path, signum: int) -> None:
     """`kill` (or Ctrl-C) of `python3 run.py build` stops the pelican it started as well."""
-    from benchmarks import corpus as corpus_mod, scale
+    from benchmarks import corpus as corpus_mod
+    from benchmarks import scale
 
     project = scale.make_project(corpus_mod.generate(1500), tmp_path / "project")
     for name in ("run.py", "tasks.py", "requirements.txt"):

@@ -12,13 +12,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+
+from benchmarks import corpus as corpus_mod
+from benchmarks import scale
 from explainer import load
 from explainer.incremental import SAVE_MINIMUM, Digester, Fingerprints, LineStore, MarkdownStore
 from explainer.site_context import build_site_context
 from explainer.text import Text
-
-from benchmarks import corpus as corpus_mod
-from benchmarks import scale
 from tests.site_sample import sample_dataset
 
 N_EVENTS = 60

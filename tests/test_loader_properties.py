@@ -13,9 +13,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from explainer.fields import COLLECTIONS, RECORDS
 from benchmarks import corpus as corpus_mod
 from explainer import load
+from explainer.fields import COLLECTIONS, RECORDS
 from explainer.load import load_dataset_from_bytes, load_dataset_from_text
 from explainer.model import Dataset
 from explainer.problems import EventsFileError

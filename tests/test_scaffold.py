@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from explainer.dates import PartialDate
-from explainer.scaffold import AddedEvent, ScaffoldError, add_event, add_event_to_file, slugify
+from explainer.scaffold import ScaffoldError, add_event, add_event_to_file, slugify
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 22)

@@ -61,7 +61,6 @@ def test_links_resolve_when_every_listing_is_paginated(tmp_path, monkeypatch: py
     """Tiny page sizes force numbered pages everywhere: page links and bibliography anchors
     on later pages must still resolve."""
     from explainer import site_context
-
     from tests.conftest import build_in_process
     from tests.site_sample import sample_dataset
 

@@ -150,7 +150,7 @@ def test_the_preview_watches_the_data_file_too() -> None:
     assert not tasks._ignored("/x/plugins/explainer/model.py")
 
 
-def test_the_preview_admits_its_reload_client_through_the_sites_csp(built_site) -> None:  # noqa: ANN001
+def test_the_preview_admits_its_reload_client_through_the_sites_csp(built_site) -> None:
     """A built page forbids all script; the preview serves it with a same-origin reload client."""
     from bs4 import BeautifulSoup
 

@@ -174,7 +174,7 @@ def test_cli_github_flag_adds_escaped_annotations(tmp_path: Path) -> None:
 
 
 def test_github_annotation_escapes_percent_and_separators() -> None:
-    from explainer.cli import github_annotation, _escape_data
+    from explainer.cli import _escape_data, github_annotation
 
     problem = Problem("dir,x/events:1.yaml", 3, 4, "100% wrong: 'a,b'")
     assert github_annotation(problem) == "::error file=dir%2Cx/events%3A1.yaml,line=3,col=4::100%25 wrong: 'a,b'"

@@ -35,9 +35,10 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Sequence
+from typing import IO, Any
 
 READY = "ready"
 
@@ -66,9 +67,9 @@ def preload(plugin_paths: Sequence[str]) -> None:
     for path in plugin_paths:
         if path not in sys.path:
             sys.path.insert(0, path)
-    import explainer.generator  # noqa: F401
-    import explainer.load  # noqa: F401
-    import explainer.validate  # noqa: F401
+    import explainer.generator
+    import explainer.load
+    import explainer.validate
     import explainer.yamlsource  # noqa: F401
     # What is imported now stays as it is in every child: out of the collector's way.
     gc.collect()
@@ -83,7 +84,7 @@ def build_settings(arguments: list[str]) -> dict[str, Any]:
     try:
         args = pelican.parse_arguments(arguments)
         return dict(read_settings(args.settings, override=pelican.get_config(args)))
-    except (Exception, SystemExit):  # noqa: BLE001
+    except (Exception, SystemExit):
         return {}
 
 
@@ -106,7 +107,7 @@ def prewarm(settings: dict[str, Any]) -> None:
     if events and folder is not None:
         try:
             load.prepare(load.load_dataset(Path(events), cache_dir=folder, jobs=settings.get("EXPLAINER_JOBS")))
-        except Exception:  # noqa: BLE001 - a file with problems: the build reports them
+        except Exception:
             pass
     gc.collect()
     gc.freeze()  # shared with every child as it is: out of their collectors' way
@@ -133,7 +134,7 @@ def build_once(arguments: list[str]) -> Result:
                 code = 0
             except SystemExit as stop:
                 code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-        except BaseException:  # noqa: BLE001 - reported, then the child ends like `pelican` would
+        except BaseException:
             import traceback
 
             traceback.print_exc()

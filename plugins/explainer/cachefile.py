@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -71,7 +72,7 @@ def preload(path: Path, decode: Callable[[bytes], Any]) -> None:
     try:
         identity = _identity(key)
         _preloaded[key] = (identity, decode, decode(Path(key).read_bytes()))
-    except Exception:  # noqa: BLE001 - the build reads it again and handles what goes wrong
+    except Exception:
         _preloaded.pop(key, None)
 
 

@@ -75,7 +75,8 @@ def _escape_property(text: str) -> str:
 
 
 def write_schema(*, check_only: bool) -> int:
-    from .schema import SCHEMA_PATH, render_schema, write_schema as write
+    from .schema import SCHEMA_PATH, render_schema
+    from .schema import write_schema as write
 
     if check_only:
         current = SCHEMA_PATH.read_text(encoding="utf-8") if SCHEMA_PATH.exists() else ""

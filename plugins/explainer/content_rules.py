@@ -22,9 +22,9 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from .fields import CODE_PATTERN, MAX_SLUG_LENGTH, SLUG_PATTERN, TEXT_CONTROL_CHARACTERS
 from .markdown import link_problems

@@ -139,8 +139,8 @@ def today() -> _dt.date:
     the data is validated (none may be in the future) and when a status is called out of date."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if value:
-        return _dt.datetime.fromtimestamp(int(value), tz=_dt.timezone.utc).date()
-    return _dt.datetime.now(_dt.timezone.utc).date()
+        return _dt.datetime.fromtimestamp(int(value), tz=_dt.UTC).date()
+    return _dt.datetime.now(_dt.UTC).date()
 
 
 def one_year_before(day: _dt.date) -> _dt.date:

@@ -52,7 +52,7 @@ def decode(data: bytes) -> dict[str, bytes]:
         return {}
     try:
         records = pickle.loads(data[head:])
-    except Exception:  # noqa: BLE001 - a file we cannot read is no cache at all
+    except Exception:
         return {}
     return records if isinstance(records, dict) else {}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from feedgenerator import Atom1Feed
 
@@ -17,7 +17,7 @@ from . import urls
 from .markdown import render
 from .model import Event
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MAX_ENTRIES = 50
 """Newest events per feed: feed readers poll often, so a feed carries recent news, not the archive."""
 
@@ -27,7 +27,7 @@ def build_date() -> dt.datetime | None:
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value:
         return None
-    return dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc)
+    return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
 
 
 class _ReproducibleAtomFeed(Atom1Feed):
@@ -42,7 +42,7 @@ class _ReproducibleAtomFeed(Atom1Feed):
 
 
 def _event_datetime(event: Event) -> dt.datetime:
-    return dt.datetime.combine(event.date.first_day(), dt.time(), tzinfo=dt.timezone.utc)
+    return dt.datetime.combine(event.date.first_day(), dt.time(), tzinfo=dt.UTC)
 
 
 def latest(events: Sequence[Event]) -> tuple[Event, ...]:

@@ -13,9 +13,10 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup

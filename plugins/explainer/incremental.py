@@ -56,8 +56,9 @@ import marshal
 import os
 import re
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from . import cachefile, dates, model
 from .dates import PartialDate

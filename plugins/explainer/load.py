@@ -19,8 +19,9 @@ import gc
 import hashlib
 import marshal
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from . import entries as entries_mod
 from .entry_cache import EntryCache
@@ -119,7 +120,7 @@ def _fast(text: str, cache_dir: Path | None, jobs: int | None) -> Dataset | None
         except _DamagedRecord:  # the file's checksum held, yet a record cannot be read: trust none
             known = {}
             continue
-        except Exception:  # noqa: BLE001 - Defect (a repeated key or id), KeyError (a reference
+        except Exception:
             return None    # to an undefined key), or anything unforeseen: the whole way decides
         if dataset is not None:
             cache.write(used, read_now=len(read))
@@ -149,7 +150,7 @@ def _assemble(text: str, pieces: list[entries_mod.Piece], read: dict[str, bytes]
             blob = used[digest] = read.get(digest) or known[digest]
             try:
                 key, line, values, profile, shape = marshal.loads(blob)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 raise _DamagedRecord from None
             collected[collection].append((key, piece.line + line, values, digest))
             structure.update(shape.encode())
@@ -198,7 +199,7 @@ def _read_entries(text: str, pieces: Sequence[entries_mod.Piece]) -> dict[str, b
             # record keeps the entry's line relative to its text, which the assembly moves to
             # where the entry sits now. Messages never come from here, so they need no lines.
             key, line, values = reader.read(compose(f"{piece.collection}:\n{body}", ""), piece.collection)
-        except Exception:  # noqa: BLE001 - a problem (EventsFileError, Defect), or anything else:
+        except Exception:
             return None    # the whole way decides, and reports it
         # repr, not marshal: marshal's output depends on which equal strings are one object.
         shape = hashlib.blake2b(repr((piece.collection, key, without_prose(_RECORD_OF[piece.collection], values)))

@@ -10,9 +10,10 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Protocol
+from typing import Protocol
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt

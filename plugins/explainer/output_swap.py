@@ -43,10 +43,11 @@ import stat
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from . import cachefile
 from .problems import SiteError

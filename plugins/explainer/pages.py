@@ -6,9 +6,10 @@ render pages in any order (or in parallel) without them depending on each other.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from . import seo, urls
 from .markdown import plain_text

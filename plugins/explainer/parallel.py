@@ -17,7 +17,8 @@ import gc
 import os
 import pickle
 import traceback
-from typing import Callable, NoReturn, Sequence, TypeVar
+from collections.abc import Callable, Sequence
+from typing import NoReturn, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -125,7 +126,7 @@ def _child_main(write_fd: int, work: Callable[[], object]) -> NoReturn:
     status = 0
     try:
         payload = pickle.dumps((True, work()), protocol=pickle.HIGHEST_PROTOCOL)
-    except BaseException:  # noqa: BLE001 - everything must reach the parent
+    except BaseException:
         payload = pickle.dumps((False, traceback.format_exc()))
         status = 1
     try:

@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from .fields import (
-    CODE_PATTERN, COLLECTIONS, MAX_SLUG_LENGTH, DATE_PATTERN, NUMBER_PATTERN, RECORDS, SLUG_PATTERN, URL_PATTERN, Field, Kind,
+    CODE_PATTERN,
+    COLLECTIONS,
+    DATE_PATTERN,
+    MAX_SLUG_LENGTH,
+    NUMBER_PATTERN,
+    RECORDS,
+    SLUG_PATTERN,
+    URL_PATTERN,
+    Field,
+    Kind,
     Record,
 )
 from .text import DEFAULT_LANGUAGE, LANGUAGES

@@ -5,7 +5,8 @@ this module builds the structured data that does not fit in a template.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 from xml.sax.saxutils import escape
 
 from . import urls

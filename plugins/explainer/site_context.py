@@ -7,9 +7,10 @@ the events, so the cost grows with the data and not with its square.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, TypeVar
 
 from markupsafe import Markup
 

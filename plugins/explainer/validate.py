@@ -22,8 +22,9 @@ import dataclasses
 import difflib
 import functools
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -31,8 +32,17 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from . import dataset_rules, model
 from .dates import DateError, PartialDate, today
 from .fields import (
-    CODE_PATTERN, COLLECTIONS, MAX_SLUG_LENGTH, NUMBER_PATTERN, RECORDS, SLUG_PATTERN, TEXT_CONTROL_CHARACTERS,
-    Collection, Field, Kind, Record,
+    CODE_PATTERN,
+    COLLECTIONS,
+    MAX_SLUG_LENGTH,
+    NUMBER_PATTERN,
+    RECORDS,
+    SLUG_PATTERN,
+    TEXT_CONTROL_CHARACTERS,
+    Collection,
+    Field,
+    Kind,
+    Record,
 )
 from .problems import EventsFileError, Problem
 from .text import DEFAULT_LANGUAGE, LANGUAGES, Text

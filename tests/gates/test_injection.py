@@ -25,8 +25,16 @@ import yaml
 from tests.conftest import copy_project, run_pelican
 from tools.gates.html_check import validate
 from tools.gates.injection import (
-    LINK_PAYLOADS, MARKERS, REFERENCE_TAIL, csp_problems, hostile_events, hostile_markdown, hostile_urls,
-    live_markup, markup_signature, text_fields,
+    LINK_PAYLOADS,
+    MARKERS,
+    REFERENCE_TAIL,
+    csp_problems,
+    hostile_events,
+    hostile_markdown,
+    hostile_urls,
+    live_markup,
+    markup_signature,
+    text_fields,
 )
 
 pytestmark = pytest.mark.gate
