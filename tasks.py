@@ -354,7 +354,8 @@ def format_table(rows: list[GateRow]) -> str:
     body = [(r.gate, r.verdict, str(r.passed), str(r.failed), str(r.skipped)) for r in rows]
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
     line = lambda row: "  ".join(  # noqa: E731 - a one-line formatter
-        cell.ljust(width) if i < 2 else cell.rjust(width) for i, (cell, width) in enumerate(zip(row, widths))
+        cell.ljust(width) if i < 2 else cell.rjust(width)
+        for i, (cell, width) in enumerate(zip(row, widths, strict=True))
     )
     return "\n".join([line(header), line(tuple("-" * w for w in widths)), *map(line, body)])
 
@@ -375,7 +376,8 @@ whether `check` passes.
 """
 
 
-@task(help={"args": "extra pytest arguments, e.g. \"-k html\"", "reports": "print the reports (Lighthouse) after the table"})
+@task(help={"args": "extra pytest arguments, e.g. \"-k html\"",
+            "reports": "print the reports (Lighthouse) after the table"})
 def check(c: Context, args: str = "", reports: bool = True) -> None:
     """Build, run the quality gates, print a results table.
 

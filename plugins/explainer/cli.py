@@ -1,7 +1,8 @@
 """Command line: `python -m explainer validate [PATH] [--github]` and `python -m explainer schema`.
 
 `validate` checks the file and, when there is one beside it, the content/ folder (its country
-pages and other pages, see `content_rules`); it prints each problem as `events.yaml:LINE:COL: message` on stderr (the form editors'
+pages and other pages, see `content_rules`); it prints each problem as
+`events.yaml:LINE:COL: message` on stderr (the form editors'
 tools make clickable), then a count, and exits 1; on success it prints what the file holds and
 exits 0. `--github` adds GitHub Actions `::error` annotations so problems show on the lines of a
 pull request.

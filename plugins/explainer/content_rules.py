@@ -248,7 +248,8 @@ class _Checker:
                 self.report(path, field.line, 1, f"{field.key.capitalize()!r} is given twice (first on line "
                                                  f"{seen[field.key]}): keep one")
             elif not field.value:
-                self.report(path, field.line, 1, f"{field.key.capitalize()!r} has no value: write one, or remove the line")
+                self.report(path, field.line, 1,
+                            f"{field.key.capitalize()!r} has no value: write one, or remove the line")
             seen.setdefault(field.key, field.line)
         for name in required:
             if name not in seen:

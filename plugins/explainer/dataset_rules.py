@@ -43,8 +43,8 @@ def breaches(dataset: Dataset, today: dt.date) -> list[Breach]:
                                     "the day its facts were last checked"))
             elif country.checked.first_day() > today:
                 found.append(Breach("countries", code, "checked",
-                                    f"checked date {country.checked.iso} of {code!r} is in the future: write the day you "
-                                    "last checked its facts, today or earlier"))
+                                    f"checked date {country.checked.iso} of {code!r} is in the future: write the "
+                                    "day you last checked its facts, today or earlier"))
         if code not in named:
             found.append(Breach("countries", code, None,
                                 f"country {code!r} is listed but no event names it: add its events (with "
@@ -59,7 +59,7 @@ def breaches(dataset: Dataset, today: dt.date) -> list[Breach]:
             if checked is not None and checked.day is not None and event.date.first_day() > checked.first_day():
                 found.append(Breach("events", event.id, "date",
                                     f"event {event.id!r} is dated {event.date.iso}, after the checked date "
-                                    f"{checked.iso} of {country.code!r} (line {country.line}): when you add a newer event, "
-                                    f"check {country.code}'s status and facts too and set its checked date to "
-                                    "the day you did"))
+                                    f"{checked.iso} of {country.code!r} (line {country.line}): when you add a "
+                                    f"newer event, check {country.code}'s status and facts too and set its "
+                                    "checked date to the day you did"))
     return found

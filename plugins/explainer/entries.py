@@ -132,7 +132,8 @@ def _entry_starts(text: str, name: str, body: int, end: int, items_0: list[int])
 def _entry_lines(indent: int, keyed: bool) -> re.Pattern[str]:
     """The newline before each line that starts an entry at `indent` (the match ends where it starts)."""
     line = _KEY_LINE if keyed else _ITEM_LINE
-    return re.compile(r"\n(?= {%d}%s)" % (indent, line.pattern.removeprefix(" +").removeprefix(" *")))
+    rest = line.pattern.removeprefix(" +").removeprefix(" *")
+    return re.compile(rf"\n(?= {{{indent}}}{rest})")
 
 
 def _pieces(text: str, starts: list[tuple[int, str | None]]) -> list[Piece]:
@@ -144,7 +145,7 @@ def _pieces(text: str, starts: list[tuple[int, str | None]]) -> list[Piece]:
     # (as Latin-1, which gives the same bytes here and is several times faster to encode).
     data = memoryview(text.encode("latin-1")) if text.isascii() else None
     hashers = {c: hashlib.blake2b(c.encode() + b"\n", digest_size=16) for c in _NAMES}
-    for (start, collection), end in zip(starts, ends):
+    for (start, collection), end in zip(starts, ends, strict=True):
         line += text.count("\n", previous, start)
         previous = start
         if collection is None:

@@ -138,7 +138,8 @@ COUNTRY = Record("country", "A country or union, keyed by its two-letter code (E
 ))
 
 LAW = Record("law", "A law, bill or legal act the sources name, keyed by a slug.", (
-    Field("official_name", Kind.TEXT, "Full official title (in English translation where the original is not English).", required=True),
+    Field("official_name", Kind.TEXT,
+          "Full official title (in English translation where the original is not English).", required=True),
     Field("short_name", Kind.TEXT, "Name used in running text, e.g. 'Child-protection law'.", required=True),
     Field("country", Kind.REF, "Code of the country whose law it is.", required=True, target="countries"),
     Field("summary", Kind.MARKDOWN, "Markdown: what the law allows or requires, in plain words.", required=True),
@@ -158,7 +159,8 @@ ACTOR = Record("actor", "A person or institution that acted or spoke, keyed by a
     Field("name", Kind.TEXT, "Name as readers should see it.", required=True),
     Field("kind", Kind.CHOICE, "What sort of actor this is.", required=True, vocab=ActorKind),
     Field("role", Kind.TEXT, "Position at the time of the events, e.g. 'Rector of Miras University'.", required=True),
-    Field("country", Kind.REF, "Code of the country the actor belongs to; leave out for companies and international bodies.",
+    Field("country", Kind.REF,
+          "Code of the country the actor belongs to; leave out for companies and international bodies.",
           target="countries"),
     Field("sources", Kind.REFS, "Slugs of sources that state the actor's role.", target="sources"),
 ))
@@ -181,8 +183,10 @@ QUOTE = Record("quote", "A short quotation, attributed and cited.", (
 ))
 
 EVENT = Record("event", "One dated thing that happened.", (
-    Field("id", Kind.SLUG, "Unique slug: the event's permanent address and anchor. Never change it once published.", required=True),
-    Field("date", Kind.DATE, "When it happened: YYYY, YYYY-MM or YYYY-MM-DD, as precise as the sources allow.", required=True),
+    Field("id", Kind.SLUG, "Unique slug: the event's permanent address and anchor. Never change it once published.",
+          required=True),
+    Field("date", Kind.DATE, "When it happened: YYYY, YYYY-MM or YYYY-MM-DD, as precise as the sources allow.",
+          required=True),
     Field("end_date", Kind.DATE, "Last day of an event that lasted a while; not before `date`."),
     Field("date_note", Kind.TEXT, "Remark on the date, e.g. the source says 'the beginning of April'."),
     Field("date_dispute", Kind.TEXT, "Only when sources disagree on the date: who gives which date."),

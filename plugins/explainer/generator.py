@@ -211,7 +211,8 @@ class ExplainerGenerator(Generator):
         events = self.dataset.events
         assert self._files is not None
         files = self._files
-        self._write(urls.DATA_JSON, lambda: data_export.events_json(events, files.cached("json", data_export.event_json)),
+        self._write(urls.DATA_JSON,
+                    lambda: data_export.events_json(events, files.cached("json", data_export.event_json)),
                     (events,))
         self._write(urls.DATA_CSV, lambda: data_export.events_csv(events, files.cached("csv", data_export.event_csv)),
                     (events,))

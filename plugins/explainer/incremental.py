@@ -84,17 +84,21 @@ LOOKUPS: dict[str, tuple[Lookup, ...]] = {
     "timeline.html": (
         # The timeline index (no listing) lists years, countries and kinds with counts.
         (r"site\.years", lambda site, v: site.years, False),
-        (r"site\.statuses", lambda site, v: tuple((row.country.code, row.country.name) for row in site.statuses), False),
+        (r"site\.statuses",
+         lambda site, v: tuple((row.country.code, row.country.name) for row in site.statuses), False),
         (r"site\.events_of_country\.get\(row\.country\.code, \(\)\)\|length",
          lambda site, v: tuple((code, len(events)) for code, events in site.events_of_country.items()), False),
         (r"site\.kinds_used", lambda site, v: site.kinds_used, False),
     ),
     "law.html": (
-        (r"site\.events_of_law\.get\(law\.slug, \(\)\)", lambda site, v: site.events_of_law.get(v["law"].slug, ()), True),
+        (r"site\.events_of_law\.get\(law\.slug, \(\)\)",
+         lambda site, v: site.events_of_law.get(v["law"].slug, ()), True),
     ),
     "actor.html": (
-        (r"site\.quotes_of_actor\.get\(actor\.slug, \(\)\)", lambda site, v: site.quotes_of_actor.get(v["actor"].slug, ()), True),
-        (r"site\.events_of_actor\.get\(actor\.slug, \(\)\)", lambda site, v: site.events_of_actor.get(v["actor"].slug, ()), True),
+        (r"site\.quotes_of_actor\.get\(actor\.slug, \(\)\)",
+         lambda site, v: site.quotes_of_actor.get(v["actor"].slug, ()), True),
+        (r"site\.events_of_actor\.get\(actor\.slug, \(\)\)",
+         lambda site, v: site.events_of_actor.get(v["actor"].slug, ()), True),
     ),
     "country.html": (
         (r"site\.country_summaries\.get\(country\.code\)|site\.country_summaries\[country\.code\]",
@@ -282,10 +286,11 @@ class Digester:
 _ATOMS = frozenset({str, int, float, bool, bytes})
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 _REFERENCE_FIELDS: dict[type, tuple[str, ...]] = {}
-_MODEL_CLASS_NAME = re.compile(r"\b(?:%s)\b" % "|".join(
+_MODEL_CLASS_NAMES = "|".join(
     name for name, value in vars(model).items()
     if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == model.__name__
-))
+)
+_MODEL_CLASS_NAME = re.compile(rf"\b(?:{_MODEL_CLASS_NAMES})\b")
 
 
 def _field_names(kind: type) -> tuple[str, ...]:
@@ -527,7 +532,8 @@ def global_digest(settings: dict[str, Any], theme_templates: Iterable[Path]) -> 
             "JINJA_FILTERS", "JINJA_GLOBALS", "OUTPUT_PATH",
         }:
             try:
-                chosen[key] = json.loads(json.dumps(value, sort_keys=True, default=repr)) if not isinstance(value, plain) else value
+                chosen[key] = (value if isinstance(value, plain)
+                               else json.loads(json.dumps(value, sort_keys=True, default=repr)))
             except (TypeError, ValueError):
                 return None
     hasher.update(json.dumps(chosen, sort_keys=True, default=repr).encode())
@@ -592,7 +598,8 @@ class OutputRecord:
             return
         found = _load(self.path, _header("outputs", global_hash))
         if isinstance(found, tuple) and len(found) == 5 and isinstance(found[4], dict) and isinstance(found[3], dict):
-            self.previous_inputs, self.previous_shape, self.previous_structure, self.previous_models, self.previous = found
+            (self.previous_inputs, self.previous_shape, self.previous_structure, self.previous_models,
+             self.previous) = found
 
     @property
     def enabled(self) -> bool:

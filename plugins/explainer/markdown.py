@@ -69,7 +69,9 @@ def _scheme_allowed(cleaned: str) -> bool:
 # code spans), which errs on the side of telling the editor: the renderer drops unsafe links
 # silently, so without this check a `javascript:` link would just vanish from the page.
 _MARKDOWN_LINK = re.compile(
-    r"\]\(\s*<?((?:[^()<>\s]|\([^()\s]*\))+)|^[ ]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)|<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^>\s]*)>",
+    r"\]\(\s*<?((?:[^()<>\s]|\([^()\s]*\))+)"             # inline: ](dest)
+    r"|^[ ]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)"          # reference definition: [x]: dest
+    r"|<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^>\s]*)>",          # autolink: <scheme:...>
     re.MULTILINE,
 )
 _REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.\-]*:|//|\\\\)", re.IGNORECASE)

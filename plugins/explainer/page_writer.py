@@ -83,7 +83,8 @@ class SiteWriter:
         template_dirs = [Path(generator.theme) / "templates"]
         folder = cache_dir(settings) if published is not None else None
         global_hash = incremental.global_digest(settings, template_dirs) if folder is not None else None
-        self.record = incremental.OutputRecord(folder, published or self.staging, global_hash, still_there(self.staging))
+        self.record = incremental.OutputRecord(folder, published or self.staging, global_hash,
+                                               still_there(self.staging))
         self.lines = incremental.LineStore(folder, global_hash if self.record.enabled else None)
         self.prints = incremental.Fingerprints(
             generator.site, incremental.covered_templates(template_dirs), global_hash if self.record.enabled else None
@@ -144,7 +145,7 @@ class SiteWriter:
                 other_files_done = self._fingerprints(specs, missing, found, jobs, minimum, other_files)
                 logger.debug("explainer: %d pages fingerprinted, %d kept their fingerprints", len(missing),
                              len(specs) - len(missing))
-        for spec, print_ in zip(specs, found):
+        for spec, print_ in zip(specs, found, strict=True):
             relative = urls.to_file(spec.path)
             if print_ is not None and record.unchanged(relative, print_[0]):
                 record.keep(relative)
@@ -154,7 +155,9 @@ class SiteWriter:
         mark_kept(staging, kept)
         fingerprinted = time.perf_counter()
 
-        def work(share: list[tuple[Any, str, Print | None]]) -> tuple[list[str], list[tuple[str, str, tuple[str, ...]]]]:
+        def work(
+            share: list[tuple[Any, str, Print | None]],
+        ) -> tuple[list[str], list[tuple[str, str, tuple[str, ...]]]]:
             same: list[str] = []
             notes: list[tuple[str, str, tuple[str, ...]]] = []
             for spec, relative, print_ in share:
@@ -192,9 +195,12 @@ class SiteWriter:
         if other_files is not None and not other_files_done:
             other_files()
         if deferred:  # for the next build (the data files have digested every event by now)
-            record.inputs, record.structure, record.models = prints.of_site(), prints.structure(), prints.model_digests()
+            record.inputs = prints.of_site()
+            record.structure = prints.structure()
+            record.models = prints.model_digests()
         logger.info(
-            "explainer: %d pages: %d rendered, %d unchanged and kept; fingerprints %.2f s, rendering %.2f s (%d process%s)",
+            "explainer: %d pages: %d rendered, %d unchanged and kept; fingerprints %.2f s, rendering %.2f s "
+            "(%d process%s)",
             len(specs), len(todo), len(kept), fingerprinted - started, time.perf_counter() - fingerprinted,
             jobs if forked else 1, "es" if forked else "",
         )
@@ -234,8 +240,8 @@ class SiteWriter:
             shares[owner[position % slots]].append(index)
         results = parallel.run_shares(
             shares, lambda share: [prints.with_models(specs[index]) for index in share], other_files)
-        for share, prints_of_share in zip(shares, results):
-            for index, print_ in zip(share, prints_of_share):
+        for share, prints_of_share in zip(shares, results, strict=True):
+            for index, print_ in zip(share, prints_of_share, strict=True):
                 found[index] = print_
         return other_files is not None
 

@@ -87,7 +87,8 @@ def all_pages(site: SiteContext, siteurl: str, sitename: str) -> Iterator[PageSp
         )
         yield PageSpec(urls.country(country), "country.html", country.name.en, Head(described),
                        {"country": country, "status": status, "listing": site.country_timelines[code][0]})
-    yield PageSpec(urls.LAWS, "laws.html", "Laws", Head(f"A glossary of the {len(data.laws)} laws named in the events."), {})
+    yield PageSpec(urls.LAWS, "laws.html", "Laws",
+                   Head(f"A glossary of the {len(data.laws)} laws named in the events."), {})
     for law in data.laws.values():
         yield PageSpec(urls.law(law), "law.html", law.short_name.en, partial(_law_head, law, siteurl), {"law": law})
     yield PageSpec(urls.ACTORS, "actors.html", "People and institutions",

@@ -163,8 +163,10 @@ def _layout(lines: Sequence[str], events: yaml.SequenceNode) -> _Layout:
     items = []
     for node in events.value:
         if not isinstance(node, yaml.MappingNode):
-            raise ScaffoldError(f"events.yaml:{node.start_mark.line + 1}: each event must be a mapping (id:, date:, ...)")
-        items.append(_Item(node.start_mark.line, _scalar(_mapping_get(node, "id")), _parse_date(_scalar(_mapping_get(node, "date")))))
+            raise ScaffoldError(
+                f"events.yaml:{node.start_mark.line + 1}: each event must be a mapping (id:, date:, ...)")
+        items.append(_Item(node.start_mark.line, _scalar(_mapping_get(node, "id")),
+                           _parse_date(_scalar(_mapping_get(node, "date")))))
     first = events.value[0]
     first_line = lines[first.start_mark.line]
     dash_indent = _indent(first_line)
@@ -173,7 +175,8 @@ def _layout(lines: Sequence[str], events: yaml.SequenceNode) -> _Layout:
     field_indent = first.start_mark.column
     # The list ends where the next top-level key starts (or at the end of the file); trailing
     # blank lines and comments less indented than an event's fields belong to what follows.
-    end = events.end_mark.line if events.end_mark.column == 0 or events.end_mark.line >= len(lines) else events.end_mark.line + 1
+    at_line_start = events.end_mark.column == 0 or events.end_mark.line >= len(lines)
+    end = events.end_mark.line if at_line_start else events.end_mark.line + 1
     end = min(end, len(lines))
     end = _content_end(lines, items[-1].start, end, field_indent)
     blank_between = False
@@ -235,10 +238,10 @@ def _place(lines: Sequence[str], layout: _Layout, when: PartialDate) -> tuple[in
     following = items[earlier[-1] + 1] if earlier and earlier[-1] + 1 < len(items) else (None if earlier else items[0])
     previous = items[earlier[-1]] if earlier else None
 
-    if following is not None and following.date and following.date.year == when.year:
-        if _year_header(lines, following) is not None:
-            # First of its year: right under the year's comment, above the next event.
-            return following.start, [], blank
+    if (following is not None and following.date and following.date.year == when.year
+            and _year_header(lines, following) is not None):
+        # First of its year: right under the year's comment, above the next event.
+        return following.start, [], blank
     if previous is None and following is not None:
         # Older than every event: above the first one and the comments that introduce it.
         new_year = header_for(when.year) if following.date is None or following.date.year != when.year else []
@@ -278,7 +281,8 @@ def _event_lines(
         lines += [f"{pad}  {line}".rstrip() for line in summary.strip().splitlines()]
     else:
         todo.append("summary")
-        lines.append(f"{pad}summary:  # TODO: a few sentences in your own words (Markdown), on lines under 'summary: |'")
+        lines.append(
+            f"{pad}summary:  # TODO: a few sentences in your own words (Markdown), on lines under 'summary: |'")
     if kind:
         lines.append(f"{pad}kind: {kind}")
     else:

@@ -248,7 +248,7 @@ def paginate_events(
             pages=pages,
             count=len(events),
         )
-        for link, chunk in zip(pages, chunks)
+        for link, chunk in zip(pages, chunks, strict=True)
     )
 
 
@@ -349,7 +349,8 @@ def build_site_context(
             for group in page.years:
                 for month in group.months:
                     # A month split across two pages is linked where it starts.
-                    months.setdefault(month.anchor, [month.heading, f"{page.path}#{month.anchor}", 0])[2] += len(month.events)
+                    entry = months.setdefault(month.anchor, [month.heading, f"{page.path}#{month.anchor}", 0])
+                    entry[2] += len(month.events)
                     for event in month.events:
                         timeline_paths[event.id] = f"{page.path}#{event.id}"
         years.append(YearSummary(year, len(of_year[year]), listing[0].path,
@@ -392,7 +393,7 @@ def build_site_context(
                 for source in chunk
             ),
         )
-        for link, chunk in zip(source_links, source_chunks)
+        for link, chunk in zip(source_links, source_chunks, strict=True)
     )
     source_paths = {
         citation.source.slug: f"{page.path}#{citation.source.slug}"

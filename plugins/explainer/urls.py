@@ -4,8 +4,9 @@ Paths never start with a slash and folders end with one (`timeline/` is written 
 `timeline/index.html`). The page of one event, law or actor is a file of its section
 (`events/x.html`), not a folder of its own: tens of thousands of one-file folders cost a
 large site's build several seconds of file-system time (see the README's Performance
-section), and GitHub Pages also serves `events/x.html` as `events/x`. Templates join them as `{{ SITEURL }}/{{ path }}`, which
-works both at a domain root and under a project subpath such as https://ORG.github.io/REPO.
+section), and GitHub Pages also serves `events/x.html` as `events/x`. Templates join them as
+`{{ SITEURL }}/{{ path }}`, which works both at a domain root and under a project subpath such
+as https://ORG.github.io/REPO.
 
 The site map:
 

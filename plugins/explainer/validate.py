@@ -341,7 +341,8 @@ class _Validator:
         present, ok = self.translation_fields(spec, node)
         for lang, value_node in present.items():
             if not isinstance(value_node, ScalarNode) or _is_null(value_node):
-                what = "has no value" if _is_null(value_node) else f"must be one piece of text, not {_shape(value_node)}"
+                what = ("has no value" if _is_null(value_node)
+                        else f"must be one piece of text, not {_shape(value_node)}")
                 self.report(value_node, f"the {_q(lang)} text of '{spec.name}' {what}")
                 ok = False
                 continue
@@ -354,7 +355,8 @@ class _Validator:
         if DEFAULT_LANGUAGE not in present:
             return self.report(node, f"'{spec.name}' has translations but no English: add 'en: ...'")
         ordered = [(DEFAULT_LANGUAGE, translations[DEFAULT_LANGUAGE])]
-        ordered += [(lang, translations[lang]) for lang in LANGUAGES if lang != DEFAULT_LANGUAGE and lang in translations]
+        ordered += [(lang, translations[lang]) for lang in LANGUAGES
+                    if lang != DEFAULT_LANGUAGE and lang in translations]
         return Text(tuple(ordered))
 
     def translation_fields(self, spec: Field, node: MappingNode) -> tuple[dict[str, Node], bool]:
@@ -612,7 +614,7 @@ def without_prose(record: str, light: Values) -> Values:
         else tuple(without_prose(spec.record, item) for item in value)  # type: ignore[arg-type, union-attr]
         if spec.kind is Kind.RECORDS and value is not None
         else value
-        for spec, value in zip(_ORDER[record], light)
+        for spec, value in zip(_ORDER[record], light, strict=True)
     )
 
 
@@ -687,7 +689,8 @@ class EntryReader:
         return raw.key, raw.line, light_values(raw)
 
 
-def build(entries: dict[str, list[Entry]], structure: str = "", earlier: Mapping[str, Any] | None = None) -> model.Dataset:
+def build(entries: dict[str, list[Entry]], structure: str = "",
+          earlier: Mapping[str, Any] | None = None) -> model.Dataset:
     """Pass 3: the model objects, references resolved, events in date order (`structure`: see
     `Dataset.structure`; `earlier`: see `_Builder.build`).
 
@@ -747,7 +750,7 @@ class _Builder:
     def values(self, record: str, light: Values) -> list[object]:
         """The model's values, in its order, from a record's light values."""
         return [default if value is None else value if convert is None else convert(value)
-                for (convert, default), value in zip(self.plans[record], light)]
+                for (convert, default), value in zip(self.plans[record], light, strict=True)]
 
     def build(self, structure: str, earlier: Mapping[str, Any]) -> model.Dataset:
         """`earlier`: model objects of an earlier load, by their entries' digests (the preview's
@@ -887,7 +890,7 @@ def _url_problem(text: str) -> str | None:
     try:
         parts = urlsplit(text)
         host = parts.hostname
-        parts.port  # raises ValueError for a bad port
+        _ = parts.port  # raises ValueError for a bad port
     except ValueError:
         return f"'{_clip(text)}' is malformed: check the host name and port"
     if not host:

@@ -43,7 +43,10 @@ class EventKind(Vocabulary):
     MODERATION = ("moderation", "Content removal", "A platform removes or restricts content itself.")
     WITHDRAWAL = ("withdrawal", "Withdrawal", "An organisation or company stops working in a country.")
     RESUMPTION = ("resumption", "Service resumed", "A service that was blocked or withdrawn becomes available again.")
-    SALE = ("sale", "Sale", "A company sells a business, or signs binding agreements to sell it, for example to comply with a law.")
+    SALE = (
+        "sale", "Sale",
+        "A company sells a business, or signs binding agreements to sell it, for example to comply with a law.",
+    )
     REPORT = ("report", "Report", "A study or rating is published.")
 
 
@@ -54,14 +57,32 @@ class TikTokStatus(Vocabulary):
     the sequence of events that set one, see `site_context.StatusPeriod`."""
 
     AVAILABLE = ("available", "Available", "TikTok works without a government restriction.")
-    UNDER_DISCUSSION = ("under-discussion", "Under discussion", "Officials or lawmakers publicly discuss blocking or restricting TikTok.")
-    UNDER_INVESTIGATION = ("under-investigation", "Under investigation", "A regulator has opened proceedings against TikTok.")
+    UNDER_DISCUSSION = (
+        "under-discussion", "Under discussion",
+        "Officials or lawmakers publicly discuss blocking or restricting TikTok.",
+    )
+    UNDER_INVESTIGATION = (
+        "under-investigation", "Under investigation",
+        "A regulator has opened proceedings against TikTok.",
+    )
     RESTRICTED = ("restricted", "Restricted", "Some features or content are limited, by the state or by TikTok itself.")
-    ORDERED_TO_DIVEST = ("ordered-to-divest", "Ordered to divest", "A law requires TikTok's owner to sell it or face a ban.")
-    BAN_NOT_ENFORCED = ("ban-not-enforced", "Ban not enforced", "A law bans TikTok, but the government has said it will not enforce the ban for now.")
-    OFFLINE = ("offline", "Offline", "TikTok itself stopped serving users in the country; the authorities did not block it.")
+    ORDERED_TO_DIVEST = (
+        "ordered-to-divest", "Ordered to divest",
+        "A law requires TikTok's owner to sell it or face a ban.",
+    )
+    BAN_NOT_ENFORCED = (
+        "ban-not-enforced", "Ban not enforced",
+        "A law bans TikTok, but the government has said it will not enforce the ban for now.",
+    )
+    OFFLINE = (
+        "offline", "Offline",
+        "TikTok itself stopped serving users in the country; the authorities did not block it.",
+    )
     BLOCKED = ("blocked", "Blocked", "Access to TikTok is blocked or banned by the authorities.")
-    DIVESTED = ("divested", "Divested", "TikTok's business in the country was sold to new owners, as a law required; the app is available.")
+    DIVESTED = (
+        "divested", "Divested",
+        "TikTok's business in the country was sold to new owners, as a law required; the app is available.",
+    )
 
 
 class LawStatus(Vocabulary):
@@ -78,6 +99,9 @@ class ActorKind(Vocabulary):
     """What sort of actor a person or body is."""
 
     PERSON = ("person", "Person", "A named individual.")
-    AUTHORITY = ("authority", "State authority", "A ministry, agency, security service, parliament or head of state's office.")
+    AUTHORITY = (
+        "authority", "State authority",
+        "A ministry, agency, security service, parliament or head of state's office.",
+    )
     COMPANY = ("company", "Company", "A business, such as a platform.")
     ORGANISATION = ("organisation", "Organisation", "An NGO, association, foundation or media outlet.")

@@ -45,7 +45,7 @@ _NOT_PRINTABLE = re.compile(
     "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
 _TAB_IN_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
-_DEEP_PREFIX = re.compile(r"^[ \-?:]{%d,}" % MAX_PREFIX, re.MULTILINE)
+_DEEP_PREFIX = re.compile(rf"^[ \-?:]{{{MAX_PREFIX},}}", re.MULTILINE)
 _BRACKET = re.compile(r"[\[\]{}]")
 _CONTENT = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
 # Tags a plain YAML file gets implicitly; anything else was typed as `!tag` by someone.
@@ -70,7 +70,8 @@ def read_file(path: Path, display_name: str) -> str:
     except OSError as error:
         raise EventsFileError([Problem(display_name, 1, 1, f"cannot read the file: {error.strerror}")]) from None
     if len(data) > MAX_BYTES:  # grew while we looked, or not a regular file
-        raise EventsFileError([Problem(display_name, 1, 1, f"the file is larger than {MAX_BYTES // 1024 // 1024} MiB; it was not read")])
+        raise EventsFileError([Problem(
+            display_name, 1, 1, f"the file is larger than {MAX_BYTES // 1024 // 1024} MiB; it was not read")])
     return decode(data, display_name)
 
 
@@ -294,7 +295,8 @@ _SYNTAX_HINTS: tuple[tuple[str, str, bool], ...] = (
     ("found character that cannot start any token",
      "this character cannot start a value: put the value in quotes", False),
     ("found undefined alias",
-     "'*' introduces an alias, which events.yaml does not allow: put the value in quotes, or write it out in full", False),
+     "'*' introduces an alias, which events.yaml does not allow: put the value in quotes, or write it out "
+     "in full", False),
     ("expected a single document",
      "a second YAML document starts here: events.yaml holds a single document, so remove this '---' line", False),
     ("block sequence entries are not allowed",
@@ -309,7 +311,7 @@ _SYNTAX_HINTS: tuple[tuple[str, str, bool], ...] = (
 def _syntax_problem(error: yaml.MarkedYAMLError, display_name: str) -> Problem:
     problem = error.problem or ""
     said = f"{problem} {error.context or ''}"
-    for fragment, message, at_context in _SYNTAX_HINTS:
+    for fragment, message, at_context in _SYNTAX_HINTS:  # noqa: B007 - `message` is used after the break
         if fragment in said:
             mark = error.context_mark if at_context and error.context_mark else error.problem_mark
             break
@@ -332,4 +334,7 @@ def _at(node: Node, display_name: str, message: str) -> Problem:
     return Problem(display_name, node.start_mark.line + 1, node.start_mark.column + 1, message)
 
 
-__all__ = ["EMPTY_FILE", "MAX_BYTES", "bracket_profile", "bracket_step", "compose", "decode", "read_file", "text_is_clean", "MappingNode", "ScalarNode", "SequenceNode", "Node"]
+__all__ = [
+    "EMPTY_FILE", "MAX_BYTES", "MappingNode", "Node", "ScalarNode", "SequenceNode", "bracket_profile",
+    "bracket_step", "compose", "decode", "read_file", "text_is_clean",
+]
