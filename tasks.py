@@ -13,12 +13,15 @@ import shlex
 import shutil
 import sys
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from invoke import Context, Exit, task
+from invoke.context import Context
+from invoke.exceptions import Exit
 from invoke.runners import Result
+from invoke.tasks import task
 
 ROOT = Path(__file__).resolve().parent
 OUTPUT = ROOT / "output"
@@ -192,14 +195,15 @@ def preview_html(html: bytes, port: int) -> bytes:
     return html.replace(b"</head>", client + b"</head>", 1)
 
 
-def _preview_server(port: int):
+def _preview_server(port: int) -> Any:
     """livereload's Server, serving pages through `preview_html` instead of its inline snippet."""
     from livereload import Server
     from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
     from tornado import web
 
     class PreviewTransform(web.OutputTransform):
-        def transform_first_chunk(self, status_code, headers, chunk, finishing):
+        def transform_first_chunk(self, status_code: int, headers: Any, chunk: bytes,
+                                  finishing: bool) -> tuple[int, Any, bytes]:
             if "html" in headers.get("Content-Type", "") and b"</head>" in chunk:
                 changed = preview_html(chunk, port)
                 if "Content-Length" in headers:
@@ -207,9 +211,10 @@ def _preview_server(port: int):
                 chunk = changed
             return status_code, headers, chunk
 
-    class PreviewServer(Server):
+    class PreviewServer(Server):  # type: ignore[misc]  # livereload is untyped
         # Same routes as Server.application in livereload 2.7 (pinned), with our transform.
-        def application(self, port, host, liveport=None, debug=None, live_css=True):
+        def application(self, port: int, host: str, liveport: int | None = None, debug: bool | None = None,
+                        live_css: bool = True) -> None:
             LiveReloadHandler.watcher = self.watcher
             LiveReloadHandler.live_css = live_css
             handlers = [
@@ -353,10 +358,10 @@ def format_table(rows: list[GateRow]) -> str:
     header = ("gate", "result", "passed", "failed", "skipped")
     body = [(r.gate, r.verdict, str(r.passed), str(r.failed), str(r.skipped)) for r in rows]
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
-    line = lambda row: "  ".join(  # noqa: E731 - a one-line formatter
-        cell.ljust(width) if i < 2 else cell.rjust(width)
-        for i, (cell, width) in enumerate(zip(row, widths, strict=True))
-    )
+    def line(row: Sequence[str]) -> str:
+        return "  ".join(cell.ljust(width) if i < 2 else cell.rjust(width)
+                         for i, (cell, width) in enumerate(zip(row, widths, strict=True)))
+
     return "\n".join([line(header), line(tuple("-" * w for w in widths)), *map(line, body)])
 
 

@@ -218,7 +218,10 @@ def generate(n: int = 10_000, seed: int = SEED) -> Corpus:
         slug = f"{code.lower()}-law-{i:04d}"
         law_slugs.append(slug)
         laws_by_country[code].append(slug)
-        topic = rng.choice(("online platforms", "child protection", "personal data", "mass media", "information security", "foreign agents"))
+        topic = rng.choice((
+            "online platforms", "child protection", "personal data", "mass media", "information security",
+            "foreign agents",
+        ))
         out.append(f"  {slug}:")
         out.append(f"    official_name: {q(f'Law No. {i} on {topic} and amendments to related acts')}")
         out.append(f"    short_name: {q(f'{topic.capitalize()} law {i}')}")
@@ -234,7 +237,9 @@ def generate(n: int = 10_000, seed: int = SEED) -> Corpus:
             if status != "passed":
                 out.append(f"    signed: {q(_later(rng, parts))}")
         if rng.random() < 0.1:
-            out.append(f"    date_dispute: {q('One source gives an earlier date for the vote than the official gazette.')}")
+            out.append(
+                f"    date_dispute: {q('One source gives an earlier date for the vote than the official gazette.')}"
+            )
         out.append(f"    sources: {flow(rng.sample(source_slugs, min(len(source_slugs), rng.randint(1, 3))))}")
 
     out.append("")
@@ -248,7 +253,10 @@ def generate(n: int = 10_000, seed: int = SEED) -> Corpus:
         out.append(f"  {slug}:")
         out.append(f"    name: {q(name)}")
         out.append(f"    kind: {kind}")
-        out.append(f"    role: {q(rng.choice(('Minister', 'Member of parliament', 'Spokesperson', 'Regulator', 'Platform', 'Lawyer', 'Rector')))}")
+        role = rng.choice(
+            ("Minister", "Member of parliament", "Spokesperson", "Regulator", "Platform", "Lawyer", "Rector")
+        )
+        out.append(f"    role: {q(role)}")
         if kind != "company" or rng.random() < 0.5:
             out.append(f"    country: {q(rng.choice(codes))}")
         if rng.random() < 0.3:
@@ -259,7 +267,10 @@ def generate(n: int = 10_000, seed: int = SEED) -> Corpus:
     for i, slug in enumerate(source_slugs, start=1):
         out.append(f"  {slug}:")
         out.append(f"    title: {q(f'Report {i} on platform regulation')}")
-        out.append(f"    publisher: {q(rng.choice(('Example News', 'Regional Review', 'Daily Ledger', 'Official Gazette', 'Policy Monitor')))}")
+        publisher = rng.choice(
+            ("Example News", "Regional Review", "Daily Ledger", "Official Gazette", "Policy Monitor")
+        )
+        out.append(f"    publisher: {q(publisher)}")
         if rng.random() < 0.6:
             out.append(f"    author: {q(f'Author {rng.randint(1, 500)}')}")
         if rng.random() < 0.9:

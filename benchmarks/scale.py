@@ -27,6 +27,7 @@ charged for all of them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as _dt
 import json
 import os
@@ -50,7 +51,8 @@ else:  # run as a script: `python benchmarks/scale.py`
 
 ROOT = Path(os.environ.get("EXPLAINER_BENCH_ROOT") or Path(__file__).resolve().parent.parent)
 """The checkout whose site is measured (EXPLAINER_BENCH_ROOT compares another one)."""
-SOURCE_DATE_EPOCH = "1738368000"  # 2025-02-01, after the corpus's checked dates: fixed so rebuilds and clean builds compare
+# 2025-02-01, after the corpus's checked dates: fixed so rebuilds and clean builds compare
+SOURCE_DATE_EPOCH = "1738368000"
 
 TARGETS = {
     "ours_vs_hugo": 1.0,
@@ -428,7 +430,8 @@ HUGO_LAYOUTS = {
     "_default/single.html": (
         "{{ define \"main\" }}<article><h1>{{ .Title }}</h1><time datetime=\"{{ .Date.Format \"2006-01-02\" }}\">"
         "{{ .Date.Format \"2 January 2006\" }}</time>{{ .Content }}"
-        "<p>Countries: {{ range .GetTerms \"countries\" }}<a href=\"{{ .RelPermalink }}\">{{ .LinkTitle }}</a> {{ end }}</p>"
+        "<p>Countries: {{ range .GetTerms \"countries\" }}"
+        "<a href=\"{{ .RelPermalink }}\">{{ .LinkTitle }}</a> {{ end }}</p>"
         "<p>Laws: {{ range .GetTerms \"laws\" }}<a href=\"{{ .RelPermalink }}\">{{ .LinkTitle }}</a> {{ end }}</p>"
         "</article>{{ end }}\n"
     ),
@@ -446,7 +449,8 @@ HUGO_LAYOUTS = {
     "index.html": (
         "{{ define \"main\" }}<h1>{{ .Site.Title }}</h1>"
         "{{ $pager := .Paginate (where .Site.RegularPages \"Section\" \"events\") }}"
-        "{{ range $pager.Pages }}<article><h2><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></h2>{{ .Summary }}</article>{{ end }}"
+        "{{ range $pager.Pages }}<article><h2><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></h2>"
+        "{{ .Summary }}</article>{{ end }}"
         "{{ if $pager.HasNext }}<a href=\"{{ $pager.Next.URL }}\">Older</a>{{ end }}{{ end }}\n"
     ),
 }
@@ -521,17 +525,18 @@ def machine_name() -> str:
     except OSError:
         pass
     mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{platform.node() or 'host'}: {os.cpu_count()} cores{', ' + model if model else ''}, {mem_gb:.0f} GB, {platform.system()} {platform.release()}"
+    return (
+        f"{platform.node() or 'host'}: {os.cpu_count()} cores{', ' + model if model else ''}, {mem_gb:.0f} GB, "
+        f"{platform.system()} {platform.release()}"
+    )
 
 
 def machine_load() -> str:
     """The 1-minute load average and, where the kernel reports it, the share of time runnable
     tasks waited for a CPU over the last minute (PSI `some avg60`)."""
     parts = []
-    try:
+    with contextlib.suppress(OSError):
         parts.append("load average " + Path("/proc/loadavg").read_text().split()[0])
-    except OSError:
-        pass
     try:
         for line in Path("/proc/pressure/cpu").read_text().splitlines():
             if line.startswith("some"):
@@ -752,7 +757,8 @@ def _rebuild_cell(rebuild: RebuildResult | None) -> str:
         return "-"
     outside = f"; outside them: {', '.join(rebuild.outside_examples)}" if rebuild.outside_examples else ""
     rounds = f" (fastest of {rebuild.rounds}, median {rebuild.median_s:.2f} s)" if rebuild.rounds > 1 else ""
-    return (f"{rebuild.run.wall_s:.2f} s wall{rounds}, {rebuild.run.cpu_s:.2f} s CPU; {rebuild.rewritten} files rewritten, "
+    return (f"{rebuild.run.wall_s:.2f} s wall{rounds}, {rebuild.run.cpu_s:.2f} s CPU; "
+            f"{rebuild.rewritten} files rewritten, "
             f"{rebuild.changed} with new bytes, {rebuild.showing_event} show the event, "
             f"{rebuild.rewritten_outside} rewritten outside them{outside}")
 
@@ -792,8 +798,10 @@ def render_table(report: Report) -> str:
         value = report.ratios.get(key)
         return "n/a" if value is None else f"{value:.2f}"
 
-    row(ROW_LABELS[8], ratio_cell("ours_vs_hugo"), f"<= {TARGETS['ours_vs_hugo']}", _verdict(report.met.get("ours_vs_hugo")))
-    row(ROW_LABELS[9], ratio_cell("ours_vs_stock"), f"<= {TARGETS['ours_vs_stock']}", _verdict(report.met.get("ours_vs_stock")))
+    row(ROW_LABELS[8], ratio_cell("ours_vs_hugo"), f"<= {TARGETS['ours_vs_hugo']}",
+        _verdict(report.met.get("ours_vs_hugo")))
+    row(ROW_LABELS[9], ratio_cell("ours_vs_stock"), f"<= {TARGETS['ours_vs_stock']}",
+        _verdict(report.met.get("ours_vs_stock")))
     row(ROW_LABELS[10], ratio_cell("ours_vs_hugo_cpu"), "(context)")
     row(ROW_LABELS[11], ratio_cell("ours_vs_stock_cpu"), "(context)")
     row(ROW_LABELS[12], f"{report.ours.peak_mb:.0f} MB" if report.ours else "-", f"<= {TARGETS['peak_mb']:.0f} MB",

@@ -61,8 +61,10 @@ def sample_dataset(hostile_title: str | None = None, occrp_url: str | None = Non
               actors=(rector,), quotes=(Quote(_t("TikTok harms children"), rector, cabar),),
               tiktok_status=(StatusChange(kz, TikTokStatus.UNDER_DISCUSSION),),
               date_note=_t("The source says only April 2024.")),
-        Event("kg-gknb-order", _d("2024-04-16"), _t(hostile_title or "Security service orders providers to block TikTok"),
-              _t(HOSTILE_SUMMARY if hostile_title else "The GKNB instructs providers to cut access, citing the child-protection law."),
+        Event("kg-gknb-order", _d("2024-04-16"),
+              _t(hostile_title or "Security service orders providers to block TikTok"),
+              _t(HOSTILE_SUMMARY if hostile_title
+                 else "The GKNB instructs providers to cut access, citing the child-protection law."),
               EventKind.ORDER, (kg,), (occrp,), laws=(child,), actors=(gknb,),
               date_dispute=_t("Some later sources give 17 April.")),
         Event("kg-block", _d("2024-04-18"), _t("TikTok stops working in Kyrgyzstan"),

@@ -17,7 +17,8 @@ N_EVENTS = 40
 
 
 def _tree(output: Path) -> dict[str, bytes]:
-    return {path.relative_to(output).as_posix(): path.read_bytes() for path in sorted(output.rglob("*")) if path.is_file()}
+    return {path.relative_to(output).as_posix(): path.read_bytes()
+            for path in sorted(output.rglob("*")) if path.is_file()}
 
 
 def _client(project: Path, output: Path, log: IO[str]) -> Client:
@@ -41,7 +42,8 @@ def test_forked_builds_equal_pelican_runs_and_fail_like_them(tmp_path: Path, cor
         assert f"events/{corpus.event_ids[5]}.html" in built
 
         # A mistake: the build fails with the validator's message; the site stays as it was.
-        broken = corpus.events_yaml.replace(f"  - id: {corpus.event_ids[7]}\n", f"  - id: {corpus.event_ids[7]}\n    colour: red\n", 1)
+        broken = corpus.events_yaml.replace(f"  - id: {corpus.event_ids[7]}\n",
+                                            f"  - id: {corpus.event_ids[7]}\n    colour: red\n", 1)
         (project / "events.yaml").write_text(broken, encoding="utf-8")
         failed = builds.build()
         assert not failed.ok
@@ -80,6 +82,8 @@ def test_restart_runs_the_code_as_it_is_now(tmp_path: Path, corpus: corpus_mod.C
 
 def test_a_server_that_cannot_start_says_so(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "nowhere")}
-    with Client(["content"], cwd=tmp_path, env=env, stderr=subprocess.DEVNULL) as builds:
-        with pytest.raises(RuntimeError, match="did not start"):
-            builds.build()
+    with (
+        Client(["content"], cwd=tmp_path, env=env, stderr=subprocess.DEVNULL) as builds,
+        pytest.raises(RuntimeError, match="did not start"),
+    ):
+        builds.build()

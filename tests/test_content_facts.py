@@ -88,9 +88,10 @@ def test_an_outlet_named_in_a_text_is_cited_by_it(data: Dataset) -> None:
     missing = []
     for label, text, sources in entries:
         for name, publishers in OUTLETS.items():
-            if re.search(ATTRIBUTION.format(name=re.escape(name)), text):
-                if not any(publisher in source.publisher.en for source in sources for publisher in publishers):
-                    missing.append(f"{label} names {name}")
+            if re.search(ATTRIBUTION.format(name=re.escape(name)), text) and not any(
+                publisher in source.publisher.en for source in sources for publisher in publishers
+            ):
+                missing.append(f"{label} names {name}")
     assert missing == []
 
 

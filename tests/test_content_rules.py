@@ -154,7 +154,8 @@ def test_validate_checks_content_too(tmp_path: Path) -> None:
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
@@ -172,7 +173,8 @@ def test_a_stopped_build_publishes_nothing_and_leaves_no_process(tmp_path: Path,
     assert first.returncode == 0, first.stderr
     before = _tree(project / "output")
     events = project / "events.yaml"
-    events.write_text(events.read_text(encoding="utf-8").replace("    title: ", "    title: Changed ", 1), encoding="utf-8")
+    events.write_text(events.read_text(encoding="utf-8").replace("    title: ", "    title: Changed ", 1),
+                      encoding="utf-8")
     build = subprocess.Popen([sys.executable, "run.py", "build"], cwd=project, env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120

@@ -36,12 +36,17 @@ def test_parse_keeps_precision(text: str, expected: PartialDate, precision: Prec
         ("2023-00", "'2023-00' has month 00; months run from 01 to 12"),
         ("0000-00-00", "'0000-00-00' has year 0000, which does not exist"),
         ("2024-01-00", "'2024-01-00' does not exist: January 2024 has 31 days"),
-        ("24-04-18", "'24-04-18' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (for example 2024, 2024-04 or 2024-04-18)"),
-        ("2024/04/18", "'2024/04/18' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (for example 2024, 2024-04 or 2024-04-18)"),
-        ("2024-4-18", "'2024-4-18' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (for example 2024, 2024-04 or 2024-04-18)"),
-        ("April 2024", "'April 2024' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (for example 2024, 2024-04 or 2024-04-18)"),
+        ("24-04-18", "'24-04-18' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD "
+         "(for example 2024, 2024-04 or 2024-04-18)"),
+        ("2024/04/18", "'2024/04/18' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD "
+         "(for example 2024, 2024-04 or 2024-04-18)"),
+        ("2024-4-18", "'2024-4-18' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD "
+         "(for example 2024, 2024-04 or 2024-04-18)"),
+        ("April 2024", "'April 2024' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD "
+         "(for example 2024, 2024-04 or 2024-04-18)"),
         ("٢٠٢٤", "'٢٠٢٤' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (for example 2024, 2024-04 or 2024-04-18)"),
-        ("２０２４-０４", "'２０２４-０４' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (for example 2024, 2024-04 or 2024-04-18)"),
+        ("２０２４-０４", "'２０２４-０４' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD "
+         "(for example 2024, 2024-04 or 2024-04-18)"),
         ("", "'' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (for example 2024, 2024-04 or 2024-04-18)"),
     ],
 )

@@ -270,7 +270,8 @@ SPLIT_ACROSS = {
     "quoted": MINIMAL.replace("role: State Committee for National Security of Kyrgyzstan",
                               'role: "State Committee\n  occrp-kg:\n  for National Security"'),
     "flow": MINIMAL.replace("sources: [occrp-kg]\n", "sources: [occrp-kg,\n  - id: x\n  ]\n", 1),
-    "alias to another entry": MINIMAL.replace("name: Kyrgyzstan", "name: &n Kyrgyzstan").replace("name: GKNB", "name: *n"),
+    "alias to another entry": MINIMAL.replace("name: Kyrgyzstan", "name: &n Kyrgyzstan")
+                                     .replace("name: GKNB", "name: *n"),
 }
 
 
@@ -331,7 +332,7 @@ def test_a_prepared_load_takes_unchanged_objects_and_builds_the_rest(tmp_path: P
             assert text != corpus_text, name
             dataset = load_file(tmp_path, text, cache)
             assert facts(dataset) == facts(whole(text)), name  # lines included
-            kept = sum(before is after for before, after in zip(earlier.events, dataset.events))
+            kept = sum(before is after for before, after in zip(earlier.events, dataset.events, strict=True))
             if name == "summary":
                 assert kept == len(earlier.events) - 1  # all but the edited event, as they were
                 assert all(dataset.laws[key] is law for key, law in earlier.laws.items())

@@ -23,7 +23,8 @@ SOURCE_DATE_EPOCH = "1767225600"  # 2026-01-01: fixed, since statuses go stale w
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def build_golden_project(where: Path) -> Path:

@@ -73,7 +73,8 @@ def _edits(corpus: corpus_mod.Corpus) -> dict[str, str]:
     cited = _replace_line(text.replace("sources:\n", new_source + "\n", 1), "    sources: ",
                           '    sources: ["aaa-new-source"]', after=f"  - id: {first_event}")
     # A law deleted with every mention of it: its page goes, and every page naming it changes.
-    unlawful = text.replace('"kz-law-0002", ', "").replace(', "kz-law-0002"', "").replace('    laws: ["kz-law-0002"]\n', "")
+    unlawful = (text.replace('"kz-law-0002", ', "").replace(', "kz-law-0002"', "")
+                .replace('    laws: ["kz-law-0002"]\n', ""))
     law_lines = unlawful.split("\n")
     law_start = law_lines.index("  kz-law-0002:")
     law_end = next(index for index in range(law_start + 1, len(law_lines))
@@ -94,7 +95,8 @@ def _edits(corpus: corpus_mod.Corpus) -> dict[str, str]:
         "date into a busy year": moved,
         # Shown on the event's page and every listing and page that carries its card.
         "summary": corpus_mod.edit_summary(text, middle),
-        "title": _replace_line(text, "    title: ", '    title: "A new title for the last event"', after=f"  - id: {last}"),
+        "title": _replace_line(text, "    title: ", '    title: "A new title for the last event"',
+                               after=f"  - id: {last}"),
         "removal": "\n".join(removed),
         # Moves an event to another year: listings on both sides re-paginate.
         "date": _replace_line(text, "    date: ", '    date: "2015-01-01"', after=f"  - id: {middle}"),
@@ -109,7 +111,8 @@ def _edits(corpus: corpus_mod.Corpus) -> dict[str, str]:
         # The newest event is on the home page, in every feed that carries it, and the
         # bibliography's "how to cite" example.
         "newest summary": corpus_mod.edit_summary(text, last),
-        "newest title": _replace_line(text, "    title: ", '    title: "Retitled newest event"', after=f"  - id: {last}"),
+        "newest title": _replace_line(text, "    title: ", '    title: "Retitled newest event"',
+                                      after=f"  - id: {last}"),
         # An actor's name is on the index of actors, its country's page and its events' pages.
         "actor name": _replace_line(text, "    name: ", '    name: "Renamed actor"', after="actors:"),
         # Prose of an entry other than an event: the structure holds, the law's digest changes.
@@ -227,7 +230,10 @@ def test_forked_workers_build_the_same_site(tmp_path: Path, corpus: corpus_mod.C
     """Rendering split over two processes gives the same bytes as one process."""
     project = scale.make_project(corpus, tmp_path / "project")
     one, two = tmp_path / "one", tmp_path / "two"
-    for output, settings in ((one, {"EXPLAINER_JOBS": 1}), (two, {"EXPLAINER_JOBS": 2, "EXPLAINER_PARALLEL_MINIMUM": 1})):
+    for output, settings in (
+        (one, {"EXPLAINER_JOBS": 1}),
+        (two, {"EXPLAINER_JOBS": 2, "EXPLAINER_PARALLEL_MINIMUM": 1}),
+    ):
         result = subprocess.run(
             scale.our_build_command(project, output, {**settings, "EXPLAINER_CACHE_DIR": None}),
             cwd=project, env=scale.build_env(), capture_output=True, text=True,

@@ -161,7 +161,10 @@ def test_random_documents_from_field_names(document: dict) -> None:
 
 
 @SETTINGS
-@given(st.integers(min_value=0, max_value=len(LINES)), st.sampled_from(["&a x", "*a", "!!binary AAAA", "[" * 30, "- " * 20, "\t", "\x00", "\ufeff", "{a: [b, {c: d}]}"]))
+@given(
+    st.integers(min_value=0, max_value=len(LINES)),
+    st.sampled_from(["&a x", "*a", "!!binary AAAA", "[" * 30, "- " * 20, "\t", "\x00", "\ufeff", "{a: [b, {c: d}]}"]),
+)
 def test_hostile_fragments(index: int, fragment: str) -> None:
     lines = list(LINES)
     lines.insert(index, f"{fragment}\n")

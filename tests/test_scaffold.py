@@ -72,7 +72,9 @@ def only_added(before: str, after: str) -> list[str]:
     matcher = difflib.SequenceMatcher(a=before.splitlines(True), b=after.splitlines(True), autojunk=False)
     added: list[str] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        assert tag in ("equal", "insert"), f"{tag}: {before.splitlines(True)[i1:i2]!r} -> {after.splitlines(True)[j1:j2]!r}"
+        assert tag in ("equal", "insert"), (
+            f"{tag}: {before.splitlines(True)[i1:i2]!r} -> {after.splitlines(True)[j1:j2]!r}"
+        )
         if tag == "insert":
             added += after.splitlines(True)[j1:j2]
     return added

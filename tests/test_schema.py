@@ -73,7 +73,8 @@ def test_every_field_is_in_the_schema_with_its_description() -> None:
     assert list(schema["properties"]) == [c.name for c in COLLECTIONS]
 
 
-@pytest.mark.parametrize("path", [FIXTURES / "valid" / "minimal.yaml", ROOT / "events.yaml"], ids=["minimal", "events.yaml"])
+@pytest.mark.parametrize("path", [FIXTURES / "valid" / "minimal.yaml", ROOT / "events.yaml"],
+                         ids=["minimal", "events.yaml"])
 def test_valid_files_pass_the_schema(validator: Draft202012Validator, path: Path) -> None:
     if not path.exists():
         pytest.skip(f"{path.name} is not written yet")

@@ -99,7 +99,9 @@ def test_country_without_status_events() -> None:
 
 def test_reverse_indexes() -> None:
     site = build_site_context(sample_dataset())
-    assert [e.id for e in site.events_of_law["kg-child-protection"]] == ["kg-child-law-signed", "kg-gknb-order", "kg-block"]
+    assert [e.id for e in site.events_of_law["kg-child-protection"]] == [
+        "kg-child-law-signed", "kg-gknb-order", "kg-block",
+    ]
     assert [e.id for e in site.events_of_actor["rector"]] == ["kz-rector-proposal"]
     assert [law.slug for law in site.laws_of_country["KG"]] == ["kg-child-protection", "kg-false-information"]
     assert [quote.text.en for _e, quote in site.quotes_of_actor["rector"]] == ["TikTok harms children"]

@@ -83,6 +83,8 @@ def test_csv_cells_cannot_run_as_formulas_and_rows_stay_whole(tmp_path: Path) ->
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r", "＝")), cell
     titles = [row[header.index("title")] for row in body]
-    assert titles == ["'" + event.title.en if event.title.en[0] in "=+-@\t\r＝" else event.title.en for event in hostile]
+    assert titles == [
+        "'" + event.title.en if event.title.en[0] in "=+-@\t\r＝" else event.title.en for event in hostile
+    ]
     json_titles = [event["title"] for event in json.loads((site.output / "data" / "events.json").read_text())["events"]]
     assert json_titles == [event.title.en for event in hostile]  # the JSON keeps the texts as written

@@ -22,7 +22,9 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
                             EXPLAINER_DATASET=sample_dataset(hostile_title=HOSTILE))
 
 
-@pytest.mark.parametrize("page", ["events/kg-gknb-order.html", "timeline/2024/", "countries/kg/", "laws/kg-child-protection.html"])
+@pytest.mark.parametrize(
+    "page", ["events/kg-gknb-order.html", "timeline/2024/", "countries/kg/", "laws/kg-child-protection.html"]
+)
 def test_hostile_title_is_text_not_markup(hostile_site: BuiltSite, page: str) -> None:
     document = soup(hostile_site.page(page))
     scripts = [tag for tag in document.find_all("script") if tag.get("type") != "application/ld+json"]
@@ -83,7 +85,8 @@ def test_safe_links_are_kept(url: str) -> None:
 
 
 def test_render_escapes_raw_html_and_drops_bad_links() -> None:
-    html = render('<b>bold</b> [a](javascript:alert(1)) [e](jav&#x09;ascript:x) [b](https://example.org) <https://example.org/x>\n\n| a |\n|---|\n| 1 |\n')
+    html = render('<b>bold</b> [a](javascript:alert(1)) [e](jav&#x09;ascript:x) [b](https://example.org) '
+                  '<https://example.org/x>\n\n| a |\n|---|\n| 1 |\n')
     assert "<b>" not in html and "&lt;b&gt;" in html
     assert 'href="javascript' not in html
     assert '<a href="https://example.org">b</a>' in html

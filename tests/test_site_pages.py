@@ -39,7 +39,9 @@ def check_every_event_is_placed(site: BuiltSite, data: Dataset) -> None:
             assert event.id in anchors(site, f"countries/{country.slug}/"), (event.id, country.code)
             assert event.id in anchors(site, f"timeline/country/{country.slug}/")
         for law in event.laws:
-            assert f"{site.siteurl}/events/{event.id}.html" in links_to(site, f"laws/{law.slug}.html"), (event.id, law.slug)
+            assert f"{site.siteurl}/events/{event.id}.html" in links_to(site, f"laws/{law.slug}.html"), (
+                event.id, law.slug,
+            )
         assert event.id in anchors(site, f"timeline/kind/{event.kind.value}/")
 
 
@@ -76,7 +78,8 @@ def test_home_shows_status_derived_from_latest_event(sample_site: BuiltSite) -> 
 
 def _status_rows(site: BuiltSite, path: str, section: str) -> list[list[str]]:
     table = soup(site.page(path)).find(id=section).find_parent("section").find("table", class_="status-table")
-    return [[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])] for row in table.tbody.find_all("tr")]
+    return [[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
+            for row in table.tbody.find_all("tr")]
 
 
 def test_home_gives_each_status_since_when_and_as_of_when(built_site: BuiltSite) -> None:
@@ -141,7 +144,7 @@ def check_accessible_shell(site: BuiltSite) -> None:
         assert page.find("main")["id"] == "main"
         headings = [int(HEADING.match(tag.name).group(1)) for tag in page.find_all(HEADING)]
         assert headings.count(1) == 1 and headings[0] == 1, where
-        for before, after in zip(headings, headings[1:]):
+        for before, after in zip(headings, headings[1:], strict=False):
             assert after <= before + 1, (where, headings)
         assert page.find(style=True) is None and page.find("style") is None, where
         assert [s for s in page.find_all("script") if s.get("type") != "application/ld+json"] == [], where

@@ -94,7 +94,8 @@ def test_validate_github_prints_annotations_and_a_summary(broken_events: Path, t
     [
         (
             "events.yaml:12:10: unknown field 'tittle'; did you mean 'title'?",
-            "::error file=events.yaml,line=12,col=10,title=events.yaml check::unknown field 'tittle'; did you mean 'title'?",
+            "::error file=events.yaml,line=12,col=10,title=events.yaml check::"
+            "unknown field 'tittle'; did you mean 'title'?",
         ),
         (
             f"{tasks.ROOT}/events.yaml:3:1: 100% wrong, really\r\n",
@@ -172,8 +173,10 @@ def test_the_preview_admits_its_reload_client_through_the_sites_csp(built_site) 
 
 def test_run_py_needs_only_the_standard_library() -> None:
     tree = ast.parse((ROOT / "run.py").read_text(encoding="utf-8"))
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    imported = {alias.name.split(".")[0]
+                for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module.split(".")[0]
+                 for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
     assert imported - {"__future__"} <= sys.stdlib_module_names
 
 
@@ -193,7 +196,8 @@ def test_run_py_hands_over_to_invoke_in_the_existing_environment() -> None:
     version = run._venv_version(run.venv_python())
     if version is None or run.needs_install(python_version=version):
         pytest.skip("the .venv of this checkout is not set up by run.py yet (run `python3 run.py build`)")
-    result = subprocess.run([sys.executable, str(ROOT / "run.py"), "--list"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, str(ROOT / "run.py"), "--list"],
+                            capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "new-event" in result.stdout and "run.py:" not in result.stderr
 
@@ -212,11 +216,13 @@ def test_ci_script_is_strict_bash() -> None:
 
 FAKE_TOOLS = {
     # Stand-ins for the system tools .ci/run drives, each appending its arguments to a log.
-    "dpkg-query": 'echo "dpkg-query $*" >> "$LOG"; for p in $FAKE_MISSING; do [[ "${@: -1}" == "$p" ]] && exit 1; done; printf installed',
+    "dpkg-query": ('echo "dpkg-query $*" >> "$LOG"; '
+                   'for p in $FAKE_MISSING; do [[ "${@: -1}" == "$p" ]] && exit 1; done; printf installed'),
     "apt-get": 'echo "apt-get $*" >> "$LOG"',
     "npm": 'echo "npm $*" >> "$LOG"',
     "id": "echo 0",
-    "python3": 'if [[ "$1" == run.py ]]; then echo "python3 $*" >> "$LOG"; [[ "$2" == test ]] && exit "${FAKE_TEST_EXIT:-0}"; fi; exit 0',
+    "python3": ('if [[ "$1" == run.py ]]; then echo "python3 $*" >> "$LOG"; '
+                '[[ "$2" == test ]] && exit "${FAKE_TEST_EXIT:-0}"; fi; exit 0'),
 }
 
 

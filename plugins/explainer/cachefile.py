@@ -16,7 +16,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -58,7 +58,7 @@ def load(path: Path, decode: Callable[[bytes], T]) -> T:
     if kept is not None:
         try:
             if kept[0] == _identity(key) and kept[1] is decode:
-                return kept[2]
+                return cast(T, kept[2])
         except OSError:
             pass
         del _preloaded[key]

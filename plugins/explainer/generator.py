@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
@@ -37,7 +37,7 @@ def load_events(settings: dict[str, Any]) -> Dataset:
     """The Dataset to build from: EXPLAINER_DATASET if given (tests), else events.yaml loaded."""
     given = settings.get("EXPLAINER_DATASET")
     if given is not None:
-        return given
+        return cast(Dataset, given)
     from .load import load_dataset
 
     path = Path(content_rules.shown(Path(settings["EXPLAINER_EVENTS"])))
@@ -193,7 +193,7 @@ class ExplainerGenerator(Generator):
             "og_type": spec.og_type,
             "jsonld": head.jsonld,
         }
-        return template.render(common, **variables)
+        return str(template.render(common, **variables))
 
     def _write_feeds(self, siteurl: str, sitename: str) -> None:
         data = self.dataset

@@ -324,7 +324,7 @@ class Fingerprints:
         self.global_hash = global_hash
         self._key = global_hash.encode() if global_hash is not None else b""
         self.digester = Digester(site.path)
-        self._shared: dict[tuple[str, str], str] = {}
+        self._shared: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
 
     def with_models(self, spec: Any) -> tuple[str | None, tuple[str, ...]]:
         """The page's fingerprint, and the digests of the model objects its inputs name directly
@@ -347,7 +347,8 @@ class Fingerprints:
                     key = (spec.template, pattern)
                     shared = self._shared.get(key)
                     if shared is None:
-                        digester.reached = shared_reached = []
+                        shared_reached: list[str] = []
+                        digester.reached = shared_reached
                         shared = self._shared[key] = (digester.digest(read(self.site, spec.variables)),
                                                       tuple(dict.fromkeys(shared_reached)))
                         digester.reached = reached

@@ -21,7 +21,7 @@ import marshal
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from . import entries as entries_mod
 from .entry_cache import EntryCache
@@ -91,7 +91,7 @@ def prepare(dataset: Dataset | None) -> None:
 PARALLEL_ABOVE = 200_000
 """Entries to read totalling more characters than this (about 200 events) go to forked workers."""
 
-Record = tuple[str | None, int, tuple, tuple[int, int, int, int], str]
+Record = tuple[str | None, int, tuple[object, ...], tuple[int, int, int, int], str]
 """What the cache keeps per entry, marshalled (builtins only; faster to read than pickle):
 (key, line of the entry in its own text, 0-based, light values, `yamlsource.bracket_profile`
 of its text, a hash of its light values without their Markdown prose (`Dataset.structure`))."""
@@ -193,19 +193,22 @@ def _read_entries(text: str, pieces: Sequence[entries_mod.Piece]) -> dict[str, b
     reader = EntryReader()
     read = {}
     for piece in pieces:
+        collection = piece.collection
+        if collection is None:
+            continue  # text between entries: nothing to read
         body = text[piece.start:piece.end]
         try:
             # Line numbers are those of this small document (the entry starts on line 2); the
             # record keeps the entry's line relative to its text, which the assembly moves to
             # where the entry sits now. Messages never come from here, so they need no lines.
-            key, line, values = reader.read(compose(f"{piece.collection}:\n{body}", ""), piece.collection)
+            key, line, values = reader.read(compose(f"{collection}:\n{body}", ""), collection)
         except Exception:
             return None    # the whole way decides, and reports it
         # repr, not marshal: marshal's output depends on which equal strings are one object.
-        shape = hashlib.blake2b(repr((piece.collection, key, without_prose(_RECORD_OF[piece.collection], values)))
+        shape = hashlib.blake2b(repr((collection, key, without_prose(_RECORD_OF[collection], values)))
                                 .encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
         record: Record = (key, line - 2, values, bracket_profile(body), shape)
-        read[piece.digest] = marshal.dumps(record)
+        read[piece.digest] = marshal.dumps(record)  # type: ignore[arg-type]  # builtins only (see Record)
     return read
 
 
@@ -223,7 +226,7 @@ def _whole(text: str, display_name: str) -> Dataset:
     composes and validates, sends the Dataset back pickled and takes its heap with it.
     """
     if len(text) <= ISOLATE_ABOVE or not hasattr(os, "fork"):
-        return _paused_gc(_load, text, display_name)
+        return cast(Dataset, _paused_gc(_load, text, display_name))
 
     def task() -> tuple[bool, Any]:
         try:
@@ -234,7 +237,7 @@ def _whole(text: str, display_name: str) -> Dataset:
     ok, value = run_in_child(task)
     if not ok:
         raise EventsFileError(value)
-    return value
+    return cast(Dataset, value)
 
 
 def _load(text: str, display_name: str) -> Dataset:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -177,8 +177,9 @@ def _words(tokens: list[Token]) -> str:
 class RenderedStore(Protocol):
     """A cache of rendered texts kept between builds (see explainer.incremental.MarkdownStore)."""
 
-    def get(self, text: str) -> list[str] | None: ...
+    def get(self, text: str) -> tuple[str, str] | None: ...
     def put(self, text: str, html: str, words: str) -> None: ...
+    def save(self, live: Callable[[], Iterable[str]] = ...) -> None: ...
 
 
 _rendered: dict[str, Rendered] = {}

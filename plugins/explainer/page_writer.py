@@ -289,7 +289,7 @@ page costs 10: measured at 10,000 events (2.9 ms and 0.7 ms of CPU each, plus ~0
 of file-system time for its folder and file)."""
 
 
-def _units(todo: list[tuple[Any, str, str | None]]) -> tuple[list[list[Any]], list[int]]:
+def _units(todo: list[tuple[Any, str, Print | None]]) -> tuple[list[list[Any]], list[int]]:
     """Group pages so that no two workers render the same event cards, with a cost for each group.
 
     Event cards are rendered once per process and reused; timeline listings (by year,

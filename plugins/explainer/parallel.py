@@ -13,12 +13,13 @@ core, everything runs in this process.
 """
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import pickle
 import traceback
 from collections.abc import Callable, Sequence
-from typing import NoReturn, TypeVar
+from typing import NoReturn, TypeVar, cast
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -47,7 +48,7 @@ def worker_count(setting: int | None = None) -> int:
 
 
 def _read_all(fd: int) -> bytes:
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         chunk = os.read(fd, 1 << 20)
         if not chunk:
@@ -83,7 +84,7 @@ def run_shares(
             pid = os.fork()
             if pid == 0:  # child: do the share, send the pickled outcome, never return
                 os.close(read_fd)
-                _child_main(write_fd, lambda share=share: task(share))
+                _child_main(write_fd, functools.partial(task, share))
             os.close(write_fd)
             children.append((pid, read_fd))
         results = [task(shares[0])]
@@ -161,7 +162,7 @@ def run_in_child(task: Callable[[], R]) -> R:
     ok, value = pickle.loads(data)
     if not ok:
         raise WorkerFailed("a build worker failed:\n" + value)
-    return value
+    return cast(R, value)
 
 
 def split(items: Sequence[T], weights: Sequence[int], parts: int) -> list[list[T]]:

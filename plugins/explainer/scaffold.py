@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import yaml
 
@@ -124,7 +125,7 @@ def _scalar(node: yaml.Node | None) -> str | None:
 def _mapping_get(node: yaml.MappingNode, key: str) -> yaml.Node | None:
     for key_node, value_node in node.value:
         if _scalar(key_node) == key:
-            return value_node
+            return cast(yaml.Node, value_node)
     return None
 
 

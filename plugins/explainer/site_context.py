@@ -279,6 +279,14 @@ def _current_statuses(
     return status_of, _freeze(periods)
 
 
+def _short_name(law: Law) -> str:
+    return law.short_name.en
+
+
+def _actor_name(actor: Actor) -> str:
+    return actor.name.en
+
+
 def _by_name(key: Callable[[T], str]) -> Callable[[T], tuple[str, str]]:
     return lambda item: (key(item).casefold(), key(item))
 
@@ -325,12 +333,12 @@ def build_site_context(
 
     laws_of_source: dict[str, list[Law]] = defaultdict(list)
     laws_of_country: dict[str, list[Law]] = defaultdict(list)
-    for law in sorted(dataset.laws.values(), key=_by_name(lambda law: law.short_name.en)):
+    for law in sorted(dataset.laws.values(), key=_by_name(_short_name)):
         laws_of_country[law.country.code].append(law)
         for source in law.sources:
             laws_of_source[source.slug].append(law)
 
-    actors_sorted = tuple(sorted(dataset.actors.values(), key=_by_name(lambda actor: actor.name.en)))
+    actors_sorted = tuple(sorted(dataset.actors.values(), key=_by_name(_actor_name)))
     actors_of_country: dict[str, list[Actor]] = defaultdict(list)
     for actor in actors_sorted:
         if actor.country is not None:

@@ -22,9 +22,9 @@ import dataclasses
 import difflib
 import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -286,7 +286,7 @@ class _Validator:
             items = self.sequence_of_scalars(spec, node)
             if items is _INVALID:
                 return _INVALID
-            return self.read_refs(spec, node, items)
+            return self.read_refs(spec, node, cast(list[ScalarNode], items))
         if kind is Kind.RECORDS:
             return self.read_records(spec, node, owner)
         if kind is Kind.STATUS_MAP:
@@ -338,7 +338,7 @@ class _Validator:
             return self.report(node, f"'{spec.name}' takes one text, not a list; for translations write "
                                      "a mapping {en: ..., ru: ...}")
         translations: dict[str, str] = {}
-        present, ok = self.translation_fields(spec, node)
+        present, ok = self.translation_fields(spec, cast(MappingNode, node))
         for lang, value_node in present.items():
             if not isinstance(value_node, ScalarNode) or _is_null(value_node):
                 what = ("has no value" if _is_null(value_node)
@@ -557,7 +557,7 @@ def raw_value_node(node: MappingNode, name: str) -> Node:
     """The value node of the first `name:` in a mapping (the one pass 1 read)."""
     for key_node, value_node in node.value:
         if isinstance(key_node, ScalarNode) and key_node.value == name:
-            return value_node
+            return cast(Node, value_node)
     raise KeyError(name)  # pragma: no cover - only called for fields pass 1 read
 
 
@@ -611,7 +611,7 @@ def without_prose(record: str, light: Values) -> Values:
     editing it leaves the site context's shape as it was."""
     return tuple(
         None if spec.kind is Kind.MARKDOWN
-        else tuple(without_prose(spec.record, item) for item in value)  # type: ignore[arg-type, union-attr]
+        else tuple(without_prose(spec.record, item) for item in cast(Values, value))  # type: ignore[arg-type]
         if spec.kind is Kind.RECORDS and value is not None
         else value
         for spec, value in zip(_ORDER[record], light, strict=True)
@@ -718,26 +718,26 @@ class _Builder:
         self.plans = {name: tuple((self.converter(spec), _default(_MODELS[name], spec.name)) for spec in order)
                       for name, order in _ORDER.items()}
 
-    def converter(self, spec: Field):  # type: ignore[no-untyped-def]
+    def converter(self, spec: Field) -> Callable[[Any], Any] | None:
         """A function from the light value of `spec` to the model's value (None: the same)."""
         kind = spec.kind
         if kind is Kind.TEXT or kind is Kind.MARKDOWN:
             return Text
         if kind is Kind.DATE:
             return self.date
-        if kind is Kind.CHOICE:
-            return _members(spec.vocab).__getitem__  # type: ignore[arg-type]
-        if kind is Kind.REF:
-            return self.tables[spec.target].__getitem__  # type: ignore[index]
-        if kind is Kind.REFS:
-            get = self.tables[spec.target].__getitem__  # type: ignore[index]
+        if kind is Kind.CHOICE and spec.vocab is not None:
+            return _members(spec.vocab).__getitem__
+        if kind is Kind.REF and spec.target is not None:
+            return self.tables[spec.target].__getitem__
+        if kind is Kind.REFS and spec.target is not None:
+            get = self.tables[spec.target].__getitem__
             return lambda keys: tuple(map(get, keys))
-        if kind is Kind.RECORDS:
-            cls, name = _MODELS[spec.record], spec.record  # type: ignore[index]
+        if kind is Kind.RECORDS and spec.record is not None:
+            cls, name = _MODELS[spec.record], spec.record
             return lambda items: tuple(cls(*self.values(name, item)) for item in items)
-        if kind is Kind.STATUS_MAP:
-            countries, statuses = self.tables["countries"].__getitem__, _members(spec.vocab)  # type: ignore[arg-type]
-            return lambda pairs: tuple(model.StatusChange(country=countries(code), status=statuses[status])
+        if kind is Kind.STATUS_MAP and spec.vocab is not None:
+            countries, statuses = self.tables["countries"], _members(spec.vocab)
+            return lambda pairs: tuple(model.StatusChange(country=countries[code], status=statuses[status])  # type: ignore[arg-type]
                                        for code, status in pairs)
         return None
 
@@ -779,15 +779,17 @@ class _Builder:
         sort_keys: dict[object, tuple[int, ...]] = {}
         for _key, _line, light, _digest in events:
             if light[_EVENT_DATE] not in sort_keys:
-                sort_keys[light[_EVENT_DATE]] = self.date(light[_EVENT_DATE]).sort_key
+                sort_keys[light[_EVENT_DATE]] = self.date(cast(tuple[int, int | None, int | None],
+                                                               light[_EVENT_DATE])).sort_key
         ordered = sorted(events, key=lambda entry: (sort_keys[entry[2][_EVENT_DATE]], entry[2][_EVENT_ID]))
         values = self.values
 
         def event(line: int, light: Values, digest: str) -> model.Event:
             done = earlier.get(digest)
             if done is None:
-                return model.Event(*values("event", light), line, digest)  # type: ignore[arg-type]
-            return done if done.line == line else dataclasses.replace(done, line=line)
+                return model.Event(*values("event", light), line, digest)  # type: ignore[arg-type, call-arg]
+            found: model.Event = done
+            return found if found.line == line else dataclasses.replace(found, line=line)
 
         built = tuple(event(line, light, digest) for _key, line, light, digest in ordered)
         tables = self.tables
@@ -829,7 +831,7 @@ def _shape(node: Node) -> str:
     return f"the single value {_q(node.value)}" if len(node.value) <= 40 else "a single value"
 
 
-def _suggest(word: str, choices, *, list_all: bool) -> str | None:
+def _suggest(word: str, choices: Iterable[str], *, list_all: bool) -> str | None:
     """'; did you mean 'x'?' for a near miss, else the allowed names (or None)."""
     choices = list(choices)
     lowered = {choice.lower(): choice for choice in choices}

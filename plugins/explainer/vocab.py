@@ -22,7 +22,7 @@ class Vocabulary(str, Enum):
         return member
 
     def __str__(self) -> str:
-        return self.value
+        return str(self.value)
 
 
 class EventKind(Vocabulary):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -259,14 +260,20 @@ def _alias_problems(text: str, display_name: str) -> list[Problem]:
             if anchor not in reported:
                 reported.add(anchor)
                 where = f" (anchored with '&{anchor}' on line {anchors[anchor]})" if anchor in anchors else ""
+                line, column = _mark_position(event.start_mark)
                 problems.append(Problem(
-                    display_name, event.start_mark.line + 1, event.start_mark.column + 1,
+                    display_name, line, column,
                     f"'*{anchor}' repeats a value from elsewhere{where}; anchors and aliases are "
                     "not allowed in events.yaml: write the value out in full",
                 ))
         else:
-            anchors.setdefault(anchor, event.start_mark.line + 1)
+            anchors.setdefault(anchor, _mark_position(event.start_mark)[0])
     return problems
+
+
+def _mark_position(mark: Any) -> tuple[int, int]:
+    """1-based line and column of a parser mark (the stubs allow none: then the file's start)."""
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 # libyaml's wording (and the pure-Python loader's) -> what an editor should do about it.

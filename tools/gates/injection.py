@@ -273,7 +273,8 @@ def live_markup(root: Path, theme_signature: set[tuple[str, str]]) -> list[Findi
                         findings.append(Finding(name, f"<{tag} {attr_name}={value[:80]!r}> unsafe address"))
                 if attr_name == "style" and "url(" in value.lower():
                     findings.append(Finding(name, f"<{tag} style> with url(): {value[:80]!r}"))
-    for file in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".html", ".xml", ".json", ".csv", ".txt"}):
+    for file in sorted(p for p in root.rglob("*")
+                       if p.is_file() and p.suffix in {".html", ".xml", ".json", ".csv", ".txt"}):
         text = file.read_text("utf-8", errors="replace")
         for evaluated in [*(pair[0] for pair in MARKERS.values()), URL_EVALUATED]:
             if evaluated in text:

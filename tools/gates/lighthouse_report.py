@@ -138,7 +138,8 @@ def format_report(results: list[PageScores]) -> str:
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
 
     def line(row: tuple[str, ...]) -> str:
-        return "  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+        return "  ".join(cell.ljust(w) if i < 2 else cell.rjust(w)
+                         for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
 
     out = [line(header), line(tuple("-" * w for w in widths)), *map(line, rows)]
     below = [(r.page, s) for r in results for s in r.shortfalls]

@@ -312,9 +312,13 @@ def _check(ref: _Ref, page_base: str, site: _Site) -> str | None:
     if not target.is_file():
         return f"no such file: {target.relative_to(site.root).as_posix()}"
     fragment = unquote(parts.fragment)
-    if fragment and target.suffix in {".html", ".htm"} and fragment not in site.ids_of(target):
-        if fragment != "top":  # '#top' scrolls to the top by definition
-            return f"no id {fragment!r} in {target.relative_to(site.root).as_posix()}"
+    if (
+        fragment
+        and target.suffix in {".html", ".htm"}
+        and fragment not in site.ids_of(target)
+        and fragment != "top"  # '#top' scrolls to the top by definition
+    ):
+        return f"no id {fragment!r} in {target.relative_to(site.root).as_posix()}"
     return None
 
 
