@@ -416,6 +416,13 @@ def test(c: Context, args: str = "") -> None:
 
 
 @task
+def lint(c: Context) -> None:
+    """Type-check (mypy, strict) and lint (ruff), as configured in pyproject.toml."""
+    _run(c, [PYTHON, "-m", "mypy"])
+    _run(c, [PYTHON, "-m", "ruff", "check"])
+
+
+@task
 def bench(c: Context) -> None:
     """Time a build of a large generated dataset.
 

@@ -19,7 +19,7 @@ import run
 import tasks
 
 ROOT = Path(__file__).resolve().parent.parent
-TASKS = ("bench", "build", "check", "clean", "livereload", "new-event", "publish", "test", "validate")
+TASKS = ("bench", "build", "check", "clean", "lint", "livereload", "new-event", "publish", "test", "validate")
 BROKEN = """\
 countries:
   KG: {name: Kyrgyzstan}
@@ -252,7 +252,8 @@ def test_ci_skips_apt_when_everything_is_installed_then_runs_npm_ci_build_and_te
     assert code == 0
     assert not [line for line in ran if line.startswith("apt-get")]
     steps = [line for line in ran if not line.startswith("dpkg-query")]
-    assert steps == ["npm ci --no-audit --no-fund", "python3 run.py build", "python3 run.py test"]
+    assert steps == ["npm ci --no-audit --no-fund", "python3 run.py build", "python3 run.py lint",
+                     "python3 run.py test"]
     checked = {line.split()[-1] for line in ran if line.startswith("dpkg-query")}
     assert checked == {"default-jre-headless", "chromium", "chromium-driver"}
 
