@@ -4,6 +4,10 @@ from what a long-lived process decoded ahead of time.
     cachefile.replace(path, data)
     cachefile.load(path, marshal.loads)      # decode(bytes), or what `preload` kept
 
+Every file is sealed with a hash of its bytes (`seal`), checked on every read: a file cut
+short, zeroed, overwritten or changed by one character raises `DamagedCache`, an OSError, which
+every reader already treats as a missing cache. A cache can cost time, never change a page.
+
 The bytes go to a temporary file beside `path`, which is then renamed to it, so a reader
 never sees half a file. The old file is unlinked first rather than renamed over: on ext4
 (auto_da_alloc) a rename that replaces a file forces the new file's data to disk at once,
@@ -12,6 +16,7 @@ finds no file, and every user of this module treats a missing file as an empty c
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -19,6 +24,27 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
+
+_SEAL = b"explainer-cache 1\n"
+_DIGEST_SIZE = 16
+
+
+class DamagedCache(OSError):
+    """A cache file whose bytes are not the ones written (see `seal`)."""
+
+
+def seal(data: bytes) -> bytes:
+    """`data` behind a marker and its hash, as `replace` writes it."""
+    return _SEAL + hashlib.blake2b(data, digest_size=_DIGEST_SIZE).digest() + data
+
+
+def unseal(blob: bytes, name: str = "cache file") -> bytes:
+    """The data `seal` sealed; DamagedCache when the marker or the hash does not match."""
+    start = len(_SEAL) + _DIGEST_SIZE
+    data = blob[start:]
+    if not blob.startswith(_SEAL) or hashlib.blake2b(data, digest_size=_DIGEST_SIZE).digest() != blob[len(_SEAL):start]:
+        raise DamagedCache(f"{name} is damaged or was written by another version: ignored")
+    return data
 
 _preloaded: dict[str, tuple[tuple[int, int, int], Callable[[bytes], Any], Any]] = {}
 """Path -> (the file's inode, size and mtime when read, the decoder, what it returned)."""
@@ -32,7 +58,7 @@ def replace(path: Path, data: bytes) -> None:
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.write(seal(data))
         try:
             os.unlink(path)
         except FileNotFoundError:
@@ -62,7 +88,7 @@ def load(path: Path, decode: Callable[[bytes], T]) -> T:
         except OSError:
             pass
         del _preloaded[key]
-    return decode(Path(key).read_bytes())
+    return decode(unseal(Path(key).read_bytes(), key))
 
 
 def preload(path: Path, decode: Callable[[bytes], Any]) -> None:
@@ -71,7 +97,7 @@ def preload(path: Path, decode: Callable[[bytes], Any]) -> None:
     key = str(path)
     try:
         identity = _identity(key)
-        _preloaded[key] = (identity, decode, decode(Path(key).read_bytes()))
+        _preloaded[key] = (identity, decode, decode(unseal(Path(key).read_bytes(), key)))
     except Exception:
         _preloaded.pop(key, None)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import json
 import logging
 import sys
@@ -19,10 +20,11 @@ from pathlib import Path
 from typing import Any, cast
 
 from jinja2 import FileSystemBytecodeCache
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 from pelican.generators import Generator
 
-from . import content_rules, data_export, feeds, fragments, page_writer, seo, urls
+from . import cachefile, content_rules, data_export, feeds, fragments, page_writer, seo, urls
 from .markdown import render, trusted_page_html
 from .model import Dataset
 from .pages import PageSpec, all_pages
@@ -107,8 +109,43 @@ def install_template_helpers(generator: Any) -> None:
         # Compiled templates, keyed by each template's source: compiling ours costs more than a
         # rebuild after one edit renders. Every generator's environment: Pelican's own page
         # generator renders content/pages with our base.html (~40 ms to compile).
-        (folder / "jinja").mkdir(parents=True, exist_ok=True)
-        generator.env.bytecode_cache = FileSystemBytecodeCache(str(folder / "jinja"))
+        try:
+            (folder / "jinja").mkdir(parents=True, exist_ok=True)
+        except OSError as error:  # a file, a dangling link, no permission, a full disk
+            _note_unusable_cache(folder, error)
+            return
+        generator.env.bytecode_cache = CheckedBytecodeCache(str(folder / "jinja"))
+
+
+_noted: set[str] = set()
+
+
+def _note_unusable_cache(folder: Path, error: OSError) -> None:
+    if str(folder) not in _noted:  # once per build, not once per generator
+        _noted.add(str(folder))
+        logger.warning("explainer: the cache folder %s cannot be used (%s); building without it",
+                       folder, error.strerror or error)
+
+
+class CheckedBytecodeCache(FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates, each file sealed by `cachefile` (a hash checked on
+    every read). A compiled template cut short would fail every build, and one changed by a
+    character would run as code in every page; either is now compiled again from its source."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            data = cachefile.unseal(Path(self._get_cache_filename(bucket)).read_bytes())
+            bucket.load_bytecode(io.BytesIO(data))
+        except Exception:
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        out = io.BytesIO()
+        bucket.write_bytecode(out)
+        try:
+            cachefile.replace(Path(self._get_cache_filename(bucket)), out.getvalue())
+        except OSError:
+            pass  # a cache that cannot be written costs the next build time, nothing else
 
 
 PAGE_DEFAULTS: dict[str, Any] = {"listing": None, "filter_country": None, "filter_kind": None, "noindex": False}

@@ -504,26 +504,30 @@ def install(pelican: Any) -> None:
                             "that its disk has room, then build again") from error
 
     def publish_atomically() -> None:
+        record = manifest
         remove_stale_staging(output_path)
         root = new_staging(output_path)
         # Pelican's writers get the TREE subfolder (made when they first write); this plugin's
         # files are staged flat in `root` when a published site exists, else in the tree.
         staging = root / TREE
         flat = root if output_path.is_dir() else None
-        previous = _read_manifest(manifest) if output_path.is_dir() else None
+        previous = _read_manifest(record) if output_path.is_dir() else None
         build = _builds[staging] = _Build(output_path, flat, previous=previous)
         pelican.output_path = str(staging)
         try:
             original_run()
-            if manifest is not None:
-                manifest.unlink(missing_ok=True)
+            if record is not None:
+                try:
+                    record.unlink(missing_ok=True)
+                except OSError:  # the cache folder is unusable (a file, no permission): no record
+                    record = None
             started = time.perf_counter()
             written, removed, published = _publish(staging, output_path, keep, frozenset(build.kept), previous, flat)
             logger.info("Published to %s: %d files written, %d removed in %.2f s", output_path, written, removed,
                         time.perf_counter() - started)
             callbacks = build.after
-            if manifest is not None:
-                callbacks = [lambda: _write_manifest(manifest, published), *callbacks]
+            if record is not None:
+                callbacks = [lambda: _write_manifest(record, published), *callbacks]
             for callback in callbacks:
                 try:
                     callback()

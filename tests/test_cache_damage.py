@@ -1,0 +1,108 @@
+"""A damaged or unusable cache costs time, never correctness.
+
+Every file of the cache folder (the entry records, the Markdown and data-line caches, the
+fingerprint record, the publish record, Jinja's compiled templates) is damaged in four ways:
+cut short, zeroed, replaced by random bytes, one character changed (a cached text edited in
+place, so the file still decodes). After each, a rebuild of
+an edited project must publish exactly what a clean build of it publishes. So must a build
+whose cache folder is a file or a dangling link.
+"""
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, run_pelican
+from tests.test_golden import GOLDEN, SOURCE_DATE_EPOCH, tree
+
+def _edit_text(data: bytes) -> bytes:
+    """A change that leaves the file readable: a cached paragraph or word altered in place."""
+    for old, new in ((b"<p>", b"<i>"), (b"Content-Security-Policy", b"Content-Security-Polic_"), (b"the", b"tha")):
+        if old in data:
+            return data.replace(old, new, 1)
+    return data[:-1] + bytes([data[-1] ^ 0x01])
+
+
+DAMAGES = {
+    "cut short": lambda data: data[:30],
+    "zeroed": lambda data: bytes(len(data)),
+    "random bytes": lambda data: random.Random(len(data)).randbytes(len(data)),
+    "one character changed": _edit_text,
+}
+
+
+def make_project(where: Path) -> Path:
+    project = where / "project"
+    shutil.copytree(GOLDEN / "project", project)
+    shutil.copy2(ROOT / "pelicanconf.py", project / "pelicanconf.py")
+    for name in ("plugins", "themes", "schema"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return project
+
+
+def build(project: Path) -> dict[str, bytes]:
+    result = run_pelican(project, project / "output", env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
+    assert result.returncode == 0, result.stderr[-3000:]
+    return tree(project / "output")
+
+
+def edit(project: Path) -> None:
+    events = project / "events.yaml"
+    events.write_text(events.read_text(encoding="utf-8").replace("    title: ", "    title: Edited ", 1),
+                      encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
+    """A project built once (its cache filled), and what a clean build of the edited project gives."""
+    clean = make_project(tmp_path_factory.mktemp("clean"))
+    edit(clean)
+    expected = build(clean)
+    project = make_project(tmp_path_factory.mktemp("warm"))
+    build(project)
+    return project, expected
+
+
+def cache_kinds(cache: Path) -> list[str]:
+    """Each cache file by name, and Jinja's compiled templates as one kind."""
+    return sorted(path.name for path in cache.iterdir() if path.is_file()) + ["jinja/*"]
+
+
+def test_the_cache_holds_every_kind_of_file(warm: tuple[Path, dict[str, bytes]]) -> None:
+    project, _expected = warm
+    names = " ".join(cache_kinds(project / ".cache"))
+    for kind in ("entries-", "markdown", "lines", "outputs-", "published-", "jinja/*"):
+        assert kind in names, names
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_a_damaged_cache_file_never_changes_what_is_published(
+        warm: tuple[Path, dict[str, bytes]], tmp_path: Path, damage: str) -> None:
+    source, expected = warm
+    for kind in cache_kinds(source / ".cache"):
+        project = tmp_path / kind.replace("/", "-").replace("*", "all")
+        shutil.copytree(source, project, symlinks=True)
+        targets = sorted((project / ".cache" / "jinja").iterdir()) if kind == "jinja/*" else [project / ".cache" / kind]
+        for target in targets:
+            target.write_bytes(DAMAGES[damage](target.read_bytes()))
+        edit(project)
+        assert build(project) == expected, f"{kind} {damage}: the rebuild differs from a clean build"
+        assert build(project) == expected, f"{kind} {damage}: the build after it differs from a clean build"
+
+
+@pytest.mark.parametrize("what", ["a file", "a dangling link"])
+def test_an_unusable_cache_folder_builds_without_it(warm: tuple[Path, dict[str, bytes]], tmp_path: Path,
+                                                    what: str) -> None:
+    source, expected = warm
+    project = tmp_path / "project"
+    shutil.copytree(source, project, symlinks=True)
+    shutil.rmtree(project / ".cache")
+    if what == "a file":
+        (project / ".cache").write_text("not a folder\n", encoding="utf-8")
+    else:
+        (project / ".cache").symlink_to(tmp_path / "nowhere" / "cache")
+    edit(project)
+    assert build(project) == expected
