@@ -18,6 +18,7 @@ import pytest
 from tests.conftest import ROOT, run_pelican
 from tests.test_golden import GOLDEN, SOURCE_DATE_EPOCH, tree
 
+
 def _edit_text(data: bytes) -> bytes:
     """A change that leaves the file readable: a cached paragraph or word altered in place."""
     for old, new in ((b"<p>", b"<i>"), (b"Content-Security-Policy", b"Content-Security-Polic_"), (b"the", b"tha")):
