@@ -107,3 +107,24 @@ def test_an_unusable_cache_folder_builds_without_it(warm: tuple[Path, dict[str, 
         (project / ".cache").symlink_to(tmp_path / "nowhere" / "cache")
     edit(project)
     assert build(project) == expected
+
+
+def test_builds_at_the_same_time_wait_for_each_other(warm: tuple[Path, dict[str, bytes]], tmp_path: Path) -> None:
+    """A second build into the same output/ waits for the first; neither breaks the other, and
+    what is published is the edited site."""
+    import os
+    import subprocess
+    import sys
+
+    source, expected = warm
+    project = tmp_path / "project"
+    shutil.copytree(source, project, symlinks=True)
+    edit(project)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    command = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(project / "output")]
+    for _round in range(3):
+        builds = [subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                  for _ in range(2)]
+        outcomes = [build.communicate(timeout=300) for build in builds]
+        assert [build.returncode for build in builds] == [0, 0], outcomes
+        assert tree(project / "output") == expected

@@ -43,7 +43,8 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
@@ -459,6 +460,32 @@ def _manifest_path(cache_dir: Path, output_path: Path) -> Path:
     return cache_dir / f"published-{key}.marshal"
 
 
+@contextmanager
+def _one_build_at_a_time(output_path: Path) -> Iterator[None]:
+    """Hold the lock of OUTPUT_PATH (a file beside it) while this build stages and publishes.
+
+    A second build into the same folder, from another terminal or the preview, would otherwise
+    delete this build's staging folder as stale, or publish over it half-way. It waits here
+    instead, saying so, and goes on when the first build is done. Without fcntl (Windows) there
+    is no lock."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(output_path.parent / f".{output_path.name}.lock", "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            logger.warning("Another build is publishing to %s: waiting for it to finish", output_path)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def _read_manifest(path: Path | None) -> Published | None:
     if path is None:
         return None
@@ -497,7 +524,8 @@ def install(pelican: Any) -> None:
             raise SiteError(f"{output_path} is not a folder, so the site cannot be published there: move or "
                             "delete that file, or choose another output folder (-o)")
         try:
-            publish_atomically()
+            with _one_build_at_a_time(output_path):
+                publish_atomically()
         except OSError as error:
             where = error.filename or output_path
             raise SiteError(f"{where}: {error.strerror or error}; check that the folder exists, is writable and "
