@@ -110,11 +110,13 @@ def test_an_unusable_cache_folder_builds_without_it(warm: tuple[Path, dict[str, 
 
 
 def test_builds_at_the_same_time_wait_for_each_other(warm: tuple[Path, dict[str, bytes]], tmp_path: Path) -> None:
-    """A second build into the same output/ waits for the first; neither breaks the other, and
-    what is published is the edited site."""
+    """A second build into the same output/ waits for the first (here: this test, holding the
+    lock) and says so; it breaks nothing, and then publishes the edited site."""
+    import fcntl
     import os
     import subprocess
     import sys
+    import time
 
     source, expected = warm
     project = tmp_path / "project"
@@ -122,9 +124,21 @@ def test_builds_at_the_same_time_wait_for_each_other(warm: tuple[Path, dict[str,
     edit(project)
     env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
     command = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(project / "output")]
-    for _round in range(3):
-        builds = [subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-                  for _ in range(2)]
-        outcomes = [build.communicate(timeout=300) for build in builds]
-        assert [build.returncode for build in builds] == [0, 0], outcomes
-        assert tree(project / "output") == expected
+    with open(project / ".output.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a first build is publishing
+        waiting = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   text=True)
+        time.sleep(3)
+        assert waiting.poll() is None, "the second build did not wait"
+        assert not list(project.glob(".output-staging-*"))  # it waits before staging anything
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    said, _ = waiting.communicate(timeout=300)
+    assert waiting.returncode == 0, said
+    assert "Another build is publishing to" in " ".join(said.split())
+    assert tree(project / "output") == expected
+    # Two real builds at once: both succeed, one after the other.
+    builds = [subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+              for _ in range(2)]
+    outcomes = [build.communicate(timeout=300) for build in builds]
+    assert [build.returncode for build in builds] == [0, 0], outcomes
+    assert tree(project / "output") == expected
