@@ -9,6 +9,7 @@ whose cache folder is a file or a dangling link.
 """
 from __future__ import annotations
 
+import os
 import random
 import shutil
 from pathlib import Path
@@ -142,3 +143,37 @@ def test_builds_at_the_same_time_wait_for_each_other(warm: tuple[Path, dict[str,
     outcomes = [build.communicate(timeout=300) for build in builds]
     assert [build.returncode for build in builds] == [0, 0], outcomes
     assert tree(project / "output") == expected
+
+
+STRACE = shutil.which("strace")
+
+
+@pytest.mark.skipif(STRACE is None and not os.environ.get("CI"), reason="strace is not installed (CI installs it)")
+def test_a_publish_killed_at_any_rename_is_mended_by_the_next_build(tmp_path: Path) -> None:
+    """kill -9 in the middle of publishing (strace stops the build at its Nth rename) leaves
+    new files among the old. The next build, of the edit or of a revert, must publish exactly
+    what a clean build of it publishes: no page may be kept on the word of a stale record."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+
+    def command(project: Path) -> list[str]:
+        return [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(project / "output")]
+
+    before, after = make_project(tmp_path / "before"), make_project(tmp_path / "after")
+    edit(after)
+    expected = {"before": build(before), "after": build(after)}
+    project = make_project(tmp_path / "project")
+    original = (project / "events.yaml").read_text(encoding="utf-8")
+    build(project)
+    for when in (1, 2, 3, 5, 8, 13, 21, 34):
+        edit(project)
+        killed = subprocess.run([str(STRACE), "-f", "-qq", "-o", os.devnull, "-e",
+                                 f"inject=rename,renameat,renameat2:signal=KILL:when={when}", *command(project)],
+                                cwd=project, env=env, capture_output=True)
+        assert killed.returncode != 0, f"the build was not stopped at rename {when}"
+        if when % 2:
+            assert build(project) == expected["after"], f"killed at rename {when}, then built again"
+        (project / "events.yaml").write_text(original, encoding="utf-8")
+        assert build(project) == expected["before"], f"killed at rename {when}, then reverted"

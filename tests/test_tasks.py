@@ -255,7 +255,7 @@ def test_ci_skips_apt_when_everything_is_installed_then_runs_npm_ci_build_and_te
     assert steps == ["npm ci --no-audit --no-fund", "python3 run.py build", "python3 run.py lint",
                      "python3 run.py test"]
     checked = {line.split()[-1] for line in ran if line.startswith("dpkg-query")}
-    assert checked == {"default-jre-headless", "chromium", "chromium-driver"}
+    assert checked == {"default-jre-headless", "chromium", "chromium-driver", "strace"}
 
 
 def test_ci_installs_exactly_the_missing_packages(tmp_path: Path) -> None:

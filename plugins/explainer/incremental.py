@@ -586,6 +586,8 @@ class OutputRecord:
         self.previous_inputs: str | None = None
         self.inputs: str | None = None
         """Fingerprint of what the site context is made from (`Fingerprints.of_site`)."""
+        self.forgotten = False
+        """Whether `forget` removed the record file (so `save` must write it again)."""
         self.previous_shape: str | None = None
         self.shape: str | None = None
         """The site context's shape (`Fingerprints.shape`)."""
@@ -630,10 +632,20 @@ class OutputRecord:
     def keep(self, relative: str) -> None:
         self.current[relative] = self.previous[relative]
 
+    def forget(self) -> None:
+        """Called before publishing: until `save`, no record says what OUTPUT_PATH holds. A
+        publish killed half-way leaves some new files among the old; a record kept through it
+        would let the next build keep a new page as if it were the old one (after a revert,
+        say), and the wrong page would stay."""
+        self.forgotten = True
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
     def save(self) -> None:
         """Called after publishing: the record now describes the published files."""
         if self.enabled and self.path is not None and (
-            self.current != self.previous or self.inputs != self.previous_inputs or self.shape != self.previous_shape
+            self.forgotten
+            or self.current != self.previous or self.inputs != self.previous_inputs or self.shape != self.previous_shape
             or self.structure != self.previous_structure or self.models != self.previous_models
         ):
             _save_atomically(self.path, _header("outputs", self.global_hash),

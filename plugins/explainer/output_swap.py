@@ -90,6 +90,8 @@ class _Build:
     """Paths (relative, POSIX) whose published file already has the right bytes."""
     after: list[Callable[[], None]] = field(default_factory=list)
     """Run once the build is published (e.g. saving caches that describe the published files)."""
+    before: list[Callable[[], None]] = field(default_factory=list)
+    """Run just before publishing starts (e.g. forgetting records the publish will make untrue)."""
     previous: Published | None = None
     """What the last publish left in OUTPUT_PATH, as its record says (None: no record)."""
 
@@ -115,6 +117,14 @@ def mark_kept(staging: Path, relatives: Iterable[str]) -> None:
     build = _builds.get(Path(staging))
     if build is not None:
         build.kept.update(relatives)
+
+
+def before_publish(staging: Path, callback: Callable[[], None]) -> None:
+    """Run `callback` just before this build's files go into OUTPUT_PATH: what it forgets stays
+    forgotten when the publish dies half-way (kill -9, a full disk)."""
+    build = _builds.get(Path(staging))
+    if build is not None:
+        build.before.append(callback)
 
 
 def after_publish(staging: Path, callback: Callable[[], None]) -> None:
@@ -549,6 +559,8 @@ def install(pelican: Any) -> None:
                     record.unlink(missing_ok=True)
                 except OSError:  # the cache folder is unusable (a file, no permission): no record
                     record = None
+            for prepare in build.before:
+                prepare()
             started = time.perf_counter()
             written, removed, published = _publish(staging, output_path, keep, frozenset(build.kept), previous, flat)
             logger.info("Published to %s: %d files written, %d removed in %.2f s", output_path, written, removed,

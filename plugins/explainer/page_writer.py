@@ -33,7 +33,15 @@ import markdown_it
 
 from . import incremental, parallel, urls
 from . import markdown as markdown_mod
-from .output_swap import after_publish, mark_kept, prepare_folders, published_path, still_there, write_if_changed
+from .output_swap import (
+    after_publish,
+    before_publish,
+    mark_kept,
+    prepare_folders,
+    published_path,
+    still_there,
+    write_if_changed,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -270,6 +278,7 @@ class SiteWriter:
         """Save the record and the Markdown cache once (and only if) the build is published."""
         if not self.published:
             return
+        before_publish(self.staging, self.record.forget)
         after_publish(self.staging, self.record.save)
         after_publish(self.staging, self.lines.save)
         store = markdown_mod.current_store()
