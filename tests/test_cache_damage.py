@@ -177,3 +177,49 @@ def test_a_publish_killed_at_any_rename_is_mended_by_the_next_build(tmp_path: Pa
             assert build(project) == expected["after"], f"killed at rename {when}, then built again"
         (project / "events.yaml").write_text(original, encoding="utf-8")
         assert build(project) == expected["before"], f"killed at rename {when}, then reverted"
+
+
+def _mount_tmpfs(folder: Path, size: int) -> bool:
+    import subprocess
+
+    folder.mkdir(parents=True, exist_ok=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True)
+    return mounted.returncode == 0
+
+
+def test_a_full_cache_disk_costs_time_not_correctness(tmp_path: Path) -> None:
+    """The cache folder on a disk that fills up while the caches are saved: the build still
+    publishes the right site, and so do the builds after it, a revert included."""
+    import subprocess
+
+    before, after = make_project(tmp_path / "before"), make_project(tmp_path / "after")
+    edit(after)
+    expected = {"before": build(before), "after": build(after)}
+    project = make_project(tmp_path / "project")
+    original = (project / "events.yaml").read_text(encoding="utf-8")
+    build(project)
+    kept = tmp_path / "kept-cache"
+    shutil.move(project / ".cache", kept)
+    used = sum(path.stat().st_size for path in kept.rglob("*") if path.is_file())
+    # Room for the caches as they are; a filler then takes the rest.
+    if not _mount_tmpfs(project / ".cache", 2 * used + 1024 * 1024):
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        shutil.copytree(kept, project / ".cache", dirs_exist_ok=True)
+        filler = project / ".cache" / "filler"
+        descriptor = os.open(filler, os.O_WRONLY | os.O_CREAT)
+        try:
+            while True:  # until the disk is full
+                os.write(descriptor, b"\0" * 4096)
+        except OSError:
+            pass
+        finally:
+            os.close(descriptor)
+        edit(project)
+        assert build(project) == expected["after"]
+        (project / "events.yaml").write_text(original, encoding="utf-8")
+        assert build(project) == expected["before"]
+        filler.unlink()
+        assert build(project) == expected["before"]
+    finally:
+        subprocess.run(["umount", str(project / ".cache")], capture_output=True)
