@@ -422,17 +422,23 @@ def lint(c: Context) -> None:
     _run(c, [PYTHON, "-m", "ruff", "check"])
 
 
-@task
-def bench(c: Context) -> None:
-    """Time a build of a large generated dataset.
-
-    Runs benchmarks/scale.py when it exists.
-    """
-    script = ROOT / "benchmarks" / "scale.py"
-    if not script.exists():
-        print("No benchmarks/scale.py yet; nothing to run.")
-        return
-    _run(c, [PYTHON, script])
+@task(help={
+    "events": "events in the synthetic corpus (default 10000)",
+    "repeat": "build each cold site this many times, interleaved; the fastest counts (default 1)",
+    "skip_hugo": "do not build the Hugo comparison site",
+    "skip_stock": "do not build the stock Pelican comparison site",
+    "json": "print the figures as JSON instead of the table",
+    "keep": "build under this folder and keep everything",
+})
+def bench(c: Context, events: int = 10_000, repeat: int = 1, skip_hugo: bool = False, skip_stock: bool = False,
+          json: bool = False, keep: str = "") -> None:
+    """Time builds of a large generated dataset against stock Pelican and Hugo (benchmarks/scale.py)."""
+    argv: list[str | Path] = [PYTHON, ROOT / "benchmarks" / "scale.py", "--events", str(events),
+                              "--repeat", str(repeat)]
+    argv += ["--skip-hugo"] * skip_hugo + ["--skip-stock"] * skip_stock + ["--json"] * json
+    if keep:
+        argv += ["--keep", keep]
+    _run(c, argv)
 
 
 @task
