@@ -70,13 +70,16 @@ def build_in_process(output: Path, settings_file: Path = ROOT / "pelicanconf.py"
     return BuiltSite(output, settings["SITEURL"])
 
 
+def pelican_command(output: Path, settings: str = "pelicanconf.py") -> list[str]:
+    """The `pelican` command line editors and CI run, from the project folder."""
+    return [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", str(output)]
+
+
 def run_pelican(project: Path, output: Path, settings: str = "pelicanconf.py",
                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the `pelican` command the way editors and CI do, in a child process."""
-    return subprocess.run(
-        [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", str(output)],
-        cwd=project, capture_output=True, text=True, env={**os.environ, **(env or {})},
-    )
+    return subprocess.run(pelican_command(output, settings), cwd=project, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
 
 
 PROJECT_PARTS = ("pelicanconf.py", "publishconf.py", "events.yaml", "plugins", "themes", "content", "schema")

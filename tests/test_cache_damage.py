@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_pelican
-from tests.test_golden import GOLDEN, SOURCE_DATE_EPOCH, tree
+from tests.conftest import pelican_command, run_pelican
+from tests.test_golden import SOURCE_DATE_EPOCH, golden_project, tree
 
 
 def _edit_text(data: bytes) -> bytes:
@@ -37,12 +37,7 @@ DAMAGES = {
 
 
 def make_project(where: Path) -> Path:
-    project = where / "project"
-    shutil.copytree(GOLDEN / "project", project)
-    shutil.copy2(ROOT / "pelicanconf.py", project / "pelicanconf.py")
-    for name in ("plugins", "themes", "schema"):
-        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-    return project
+    return golden_project(where)
 
 
 def build(project: Path) -> dict[str, bytes]:
@@ -116,7 +111,6 @@ def test_builds_at_the_same_time_wait_for_each_other(warm: tuple[Path, dict[str,
     import fcntl
     import os
     import subprocess
-    import sys
     import time
 
     source, expected = warm
@@ -124,7 +118,7 @@ def test_builds_at_the_same_time_wait_for_each_other(warm: tuple[Path, dict[str,
     shutil.copytree(source, project, symlinks=True)
     edit(project)
     env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
-    command = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(project / "output")]
+    command = pelican_command(project / "output")
     with open(project / ".output.lock", "a+b") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # a first build is publishing
         waiting = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -154,12 +148,11 @@ def test_a_publish_killed_at_any_rename_is_mended_by_the_next_build(tmp_path: Pa
     new files among the old. The next build, of the edit or of a revert, must publish exactly
     what a clean build of it publishes: no page may be kept on the word of a stale record."""
     import subprocess
-    import sys
 
     env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
 
     def command(project: Path) -> list[str]:
-        return [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(project / "output")]
+        return pelican_command(project / "output")
 
     before, after = make_project(tmp_path / "before"), make_project(tmp_path / "after")
     edit(after)

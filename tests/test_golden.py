@@ -27,15 +27,20 @@ def tree(folder: Path) -> dict[str, bytes]:
             for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
-def build_golden_project(where: Path) -> Path:
-    """The golden project with this repository's settings, plugin and theme, built into `where/output`."""
+def golden_project(where: Path) -> Path:
+    """A copy of the golden project in `where/project`, with this repository's settings, plugin
+    and theme (so it builds with the code under test)."""
     project = where / "project"
     shutil.copytree(GOLDEN / "project", project)
-    for name in ("pelicanconf.py",):
-        shutil.copy2(ROOT / name, project / name)
+    shutil.copy2(ROOT / "pelicanconf.py", project / "pelicanconf.py")
     for name in ("plugins", "themes", "schema"):
         shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-    result = run_pelican(project, where / "output", env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
+    return project
+
+
+def build_golden_project(where: Path) -> Path:
+    """The golden project built into `where/output`."""
+    result = run_pelican(golden_project(where), where / "output", env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
     assert result.returncode == 0, result.stderr[-3000:]
     return where / "output"
 

@@ -639,7 +639,12 @@ class OutputRecord:
         say), and the wrong page would stay."""
         self.forgotten = True
         if self.path is not None:
-            self.path.unlink(missing_ok=True)
+            try:
+                self.path.unlink(missing_ok=True)
+            except NotADirectoryError:
+                pass  # the cache "folder" is a file: no record can be there
+            # Any other failure (no permission) stops the build: a record that cannot be removed
+            # would be trusted by the next build.
 
     def save(self) -> None:
         """Called after publishing: the record now describes the published files."""
