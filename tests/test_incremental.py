@@ -7,6 +7,7 @@ in a fresh copy of the project (no output, no caches).
 """
 from __future__ import annotations
 
+import shutil
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +20,7 @@ from explainer import load
 from explainer.incremental import SAVE_MINIMUM, Digester, Fingerprints, LineStore, MarkdownStore
 from explainer.site_context import build_site_context
 from explainer.text import Text
+from tests.conftest import ROOT
 from tests.site_sample import sample_dataset
 
 N_EVENTS = 60
@@ -295,3 +297,21 @@ def test_line_store_keeps_lines_by_key_under_the_global_hash(tmp_path: Path) -> 
     assert [line(item) for item in ("a", "b")] == [b"A", b"B"] and made == []
     line = LineStore(tmp_path, "g2").cached("json", make, key=lambda item: item)
     assert line("a") == b"A" and made == ["a"]
+
+
+def test_every_page_template_is_covered_by_its_lookups() -> None:
+    """A template edit that makes a lookup no longer match LOOKUPS would silently take that
+    page type out of the incremental shortcut (slower, never stale): keep them in step."""
+    from explainer.incremental import LOOKUPS, covered_templates
+
+    assert covered_templates([ROOT / "themes" / "explainer" / "templates"]) == frozenset(LOOKUPS)
+
+
+def test_a_lookup_written_differently_leaves_the_template_uncovered(tmp_path: Path) -> None:
+    from explainer.incremental import covered_templates
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "themes" / "explainer" / "templates", templates)
+    law = templates / "law.html"
+    law.write_text(law.read_text(encoding="utf-8").replace("get(law.slug, ())", "get(law.slug,())"), encoding="utf-8")
+    assert "law.html" not in covered_templates([templates])
