@@ -198,7 +198,8 @@ class _Checker:
             self.report(path, 1, 1, f"is not read: country pages go in {shown(country_dir)}/ and other pages in "
                                     f"{' or '.join(shown(folder) + '/' for folder in page_dirs)}; move or remove it")
             return
-        if path.suffix.lower() not in (".md",) if kind == "countries" else path.suffix.lower() not in MARKDOWN_SUFFIXES:
+        allowed = (".md",) if kind == "countries" else MARKDOWN_SUFFIXES  # country pages are <code>.md
+        if path.suffix.lower() not in allowed:
             self.report(path, 1, 1, "is not a Markdown page: only .md files are read here; rename it to .md or "
                                     "remove it")
             return
