@@ -38,7 +38,11 @@ def validate(path: str, *, github: bool = False, countries: str | None = None) -
     content = Path(path).parent / "content"
     folder = Path(countries) if countries else content / "countries"
     try:
-        dataset = load_dataset(Path(path), display_name=path)
+        # The build's cache of entries beside the file (.cache/), when there is one: only the
+        # entries changed since the last build are read again; any problem is still reported
+        # by the whole-file reading, so the messages are the same.
+        cache = Path(path).parent / ".cache"
+        dataset = load_dataset(Path(path), display_name=path, cache_dir=cache if cache.is_dir() else None)
         if countries or content.is_dir():
             problems = content_rules.check(content, folder, [content / "pages"], dataset.countries, path)
             if problems:
