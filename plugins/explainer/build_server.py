@@ -78,7 +78,7 @@ def preload(plugin_paths: Sequence[str]) -> None:
 
 def build_settings(arguments: list[str]) -> dict[str, Any]:
     """The settings the build will read ({} when they cannot be read: the build reports why)."""
-    import pelican
+    import pelican  # the point is the import
     from pelican.settings import read_settings
 
     try:
@@ -107,7 +107,7 @@ def prewarm(settings: dict[str, Any]) -> None:
     if events and folder is not None:
         try:
             load.prepare(load.load_dataset(Path(events), cache_dir=folder, jobs=settings.get("EXPLAINER_JOBS")))
-        except Exception:
+        except Exception:  # a file with problems: the build reports them
             pass
     gc.collect()
     gc.freeze()  # shared with every child as it is: out of their collectors' way
@@ -134,7 +134,7 @@ def build_once(arguments: list[str]) -> Result:
                 code = 0
             except SystemExit as stop:
                 code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-        except BaseException:
+        except BaseException:  # reported, then the child ends like `pelican` would
             import traceback
 
             traceback.print_exc()

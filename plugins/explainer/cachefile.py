@@ -98,7 +98,7 @@ def preload(path: Path, decode: Callable[[bytes], Any]) -> None:
     try:
         identity = _identity(key)
         _preloaded[key] = (identity, decode, decode(unseal(Path(key).read_bytes(), key)))
-    except Exception:
+    except Exception:  # the build reads it again and handles what goes wrong
         _preloaded.pop(key, None)
 
 

@@ -37,7 +37,7 @@ def breaches(dataset: Dataset, today: dt.date) -> list[Breach]:
         with_status.update(change.country.code for change in event.tiktok_status)
     for code, country in dataset.countries.items():
         if country.checked is not None:
-            if country.checked.month is None or country.checked.day is None:
+            if country.checked.day is None:
                 found.append(Breach("countries", code, "checked",
                                     f"checked date {country.checked.iso} of {code!r} must be a day, YYYY-MM-DD: "
                                     "the day its facts were last checked"))

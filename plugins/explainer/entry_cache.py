@@ -52,7 +52,7 @@ def decode(data: bytes) -> dict[str, bytes]:
         return {}
     try:
         records = pickle.loads(data[head:])
-    except Exception:
+    except Exception:  # a file we cannot read is no cache at all
         return {}
     return records if isinstance(records, dict) else {}
 

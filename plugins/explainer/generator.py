@@ -121,7 +121,7 @@ _noted: set[str] = set()
 
 
 def _note_unusable_cache(folder: Path, error: OSError) -> None:
-    if str(folder) not in _noted:  # once per build, not once per generator
+    if str(folder) not in _noted:  # once, not once per generator (each asks for the cache)
         _noted.add(str(folder))
         logger.warning("explainer: the cache folder %s cannot be used (%s); building without it",
                        folder, error.strerror or error)
@@ -136,7 +136,7 @@ class CheckedBytecodeCache(FileSystemBytecodeCache):
         try:
             data = cachefile.unseal(Path(self._get_cache_filename(bucket)).read_bytes())
             bucket.load_bytecode(io.BytesIO(data))
-        except Exception:
+        except Exception:  # missing, damaged or stale: compile the template again
             bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:

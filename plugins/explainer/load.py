@@ -120,7 +120,7 @@ def _fast(text: str, cache_dir: Path | None, jobs: int | None) -> Dataset | None
         except _DamagedRecord:  # the file's checksum held, yet a record cannot be read: trust none
             known = {}
             continue
-        except Exception:
+        except Exception:  # Defect (a repeated key or id), KeyError (a reference
             return None    # to an undefined key), or anything unforeseen: the whole way decides
         if dataset is not None:
             cache.write(used, read_now=len(read))
@@ -202,7 +202,7 @@ def _read_entries(text: str, pieces: Sequence[entries_mod.Piece]) -> dict[str, b
             # record keeps the entry's line relative to its text, which the assembly moves to
             # where the entry sits now. Messages never come from here, so they need no lines.
             key, line, values = reader.read(compose(f"{collection}:\n{body}", ""), collection)
-        except Exception:
+        except Exception:  # a problem (EventsFileError, Defect), or anything else:
             return None    # the whole way decides, and reports it
         # repr, not marshal: marshal's output depends on which equal strings are one object.
         shape = hashlib.blake2b(repr((collection, key, without_prose(_RECORD_OF[collection], values)))

@@ -127,7 +127,7 @@ def _child_main(write_fd: int, work: Callable[[], object]) -> NoReturn:
     status = 0
     try:
         payload = pickle.dumps((True, work()), protocol=pickle.HIGHEST_PROTOCOL)
-    except BaseException:
+    except BaseException:  # everything must reach the parent
         payload = pickle.dumps((False, traceback.format_exc()))
         status = 1
     try:

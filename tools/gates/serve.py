@@ -18,7 +18,7 @@ __all__ = ["serve"]
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Static files, no request log, 404.html for missing paths."""
 
-    def log_message(self, format: str, *args: object) -> None:
+    def log_message(self, format: str, *args: object) -> None:  # stdlib name
         pass
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
