@@ -450,6 +450,9 @@ def clean(c: Context) -> None:
         if folder.is_dir() and folder.name not in (".venv", "node_modules", ".git"):
             doomed += folder.rglob("__pycache__")
     for path in doomed:
-        if path.is_dir():
+        if path.is_symlink():  # output/: a link to the build folder it shows
+            path.unlink()
+            print(f"removed {path.relative_to(ROOT)}")
+        elif path.is_dir():
             shutil.rmtree(path)
             print(f"removed {path.relative_to(ROOT)}/")

@@ -1,7 +1,8 @@
 """A damaged or unusable cache costs time, never correctness.
 
 Every file of the cache folder (the entry records, the Markdown and data-line caches, the
-fingerprint record, the publish record, Jinja's compiled templates) is damaged in four ways:
+fingerprint record, Jinja's compiled templates) and the records of both build folders (what
+each holds, see `publish`) is damaged in four ways:
 cut short, zeroed, replaced by random bytes, one character changed (a cached text edited in
 place, so the file still decodes). After each, a rebuild of
 an edited project must publish exactly what a clean build of it publishes. So must a build
@@ -60,29 +61,33 @@ def warm(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, byte
     expected = build(clean)
     project = make_project(tmp_path_factory.mktemp("warm"))
     build(project)
+    build(project)  # both build folders and their records
     return project, expected
 
 
-def cache_kinds(cache: Path) -> list[str]:
-    """Each cache file by name, and Jinja's compiled templates as one kind."""
-    return sorted(path.name for path in cache.iterdir() if path.is_file()) + ["jinja/*"]
+def cache_kinds(project: Path) -> list[str]:
+    """Each cache file, Jinja's compiled templates as one kind, and the build folders' records,
+    relative to the project."""
+    return [*(f".cache/{path.name}" for path in sorted((project / ".cache").iterdir()) if path.is_file()),
+            ".cache/jinja/*", ".output-builds/a.record", ".output-builds/b.record"]
 
 
 def test_the_cache_holds_every_kind_of_file(warm: tuple[Path, dict[str, bytes]]) -> None:
     project, _expected = warm
-    names = " ".join(cache_kinds(project / ".cache"))
-    for kind in ("entries-", "markdown", "lines", "outputs-", "published-", "jinja/*"):
+    names = " ".join(cache_kinds(project))
+    for kind in ("entries-", "markdown", "lines", "outputs-", "jinja/*"):
         assert kind in names, names
+    assert all((project / kind).is_file() for kind in cache_kinds(project) if "*" not in kind)
 
 
 @pytest.mark.parametrize("damage", DAMAGES)
 def test_a_damaged_cache_file_never_changes_what_is_published(
         warm: tuple[Path, dict[str, bytes]], tmp_path: Path, damage: str) -> None:
     source, expected = warm
-    for kind in cache_kinds(source / ".cache"):
+    for kind in cache_kinds(source):
         project = tmp_path / kind.replace("/", "-").replace("*", "all")
         shutil.copytree(source, project, symlinks=True)
-        targets = sorted((project / ".cache" / "jinja").iterdir()) if kind == "jinja/*" else [project / ".cache" / kind]
+        targets = sorted((project / ".cache" / "jinja").iterdir()) if kind.endswith("/*") else [project / kind]
         for target in targets:
             target.write_bytes(DAMAGES[damage](target.read_bytes()))
         edit(project)
@@ -142,34 +147,60 @@ def test_builds_at_the_same_time_wait_for_each_other(warm: tuple[Path, dict[str,
 STRACE = shutil.which("strace")
 
 
-@pytest.mark.skipif(STRACE is None and not os.environ.get("CI"), reason="strace is not installed (CI installs it)")
-def test_a_publish_killed_at_any_rename_is_mended_by_the_next_build(tmp_path: Path) -> None:
-    """kill -9 in the middle of publishing (strace stops the build at its Nth rename) leaves
-    new files among the old. The next build, of the edit or of a revert, must publish exactly
-    what a clean build of it publishes: no page may be kept on the word of a stale record."""
+DISK_CHANGES = "rename,renameat,renameat2,unlink,unlinkat,link,linkat,symlink,symlinkat,mkdir,mkdirat,rmdir"
+"""Every system call by which a build changes a folder: a build is killed at the Nth of them."""
+
+
+def _count_disk_changes(project: Path, env: dict[str, str]) -> dict[str, int]:
+    """How many times a build makes each system call of DISK_CHANGES."""
+    import re
     import subprocess
 
-    env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    counted = subprocess.run([str(STRACE), "-f", "-c", "-e", f"trace={DISK_CHANGES}",
+                              *pelican_command(project / "output")], cwd=project, env=env, capture_output=True,
+                             text=True)
+    assert counted.returncode == 0, counted.stderr[-3000:]
+    rows = re.findall(r"^\s*[\d.]+\s+[\d.]+\s+\d*\s+(\d+)\s+(?:\d+\s+)?(\w+)$", counted.stderr, re.MULTILINE)
+    counts = {name: int(calls) for calls, name in rows if name != "total"}
+    assert counts, counted.stderr[-3000:]
+    return counts
 
-    def command(project: Path) -> list[str]:
-        return pelican_command(project / "output")
 
+@pytest.mark.skipif(STRACE is None and not os.environ.get("CI"), reason="strace is not installed (CI installs it)")
+def test_a_build_killed_at_any_change_to_the_disk_leaves_the_old_site_or_the_new(tmp_path: Path) -> None:
+    """kill -9 at the first, a middle and the last call of each kind by which a rebuild changes
+    the disk (strace injects the signal; it counts each kind apart): output/ is then exactly the
+    old site or exactly the new one. The next build, of the edit or of a revert, publishes
+    exactly what a clean build of it does."""
+    import subprocess
+
+    env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, "PYTHONDONTWRITEBYTECODE": "1"}
     before, after = make_project(tmp_path / "before"), make_project(tmp_path / "after")
     edit(after)
     expected = {"before": build(before), "after": build(after)}
     project = make_project(tmp_path / "project")
     original = (project / "events.yaml").read_text(encoding="utf-8")
     build(project)
-    for when in (1, 2, 3, 5, 8, 13, 21, 34):
+    build(project)
+    edit(project)
+    counts = _count_disk_changes(project, env)
+    (project / "events.yaml").write_text(original, encoding="utf-8")
+    assert build(project) == expected["before"]
+    kills = [(call, when) for call, count in sorted(counts.items()) for when in sorted({1, (count + 1) // 2, count})]
+    stopped = 0
+    for number, (call, when) in enumerate(kills):
         edit(project)
         killed = subprocess.run([str(STRACE), "-f", "-qq", "-o", os.devnull, "-e",
-                                 f"inject=rename,renameat,renameat2:signal=KILL:when={when}", *command(project)],
+                                 f"inject={call}:signal=KILL:when={when}", *pelican_command(project / "output")],
                                 cwd=project, env=env, capture_output=True)
-        assert killed.returncode != 0, f"the build was not stopped at rename {when}"
-        if when % 2:
-            assert build(project) == expected["after"], f"killed at rename {when}, then built again"
+        stopped += killed.returncode != 0
+        where = f"killed at {call} number {when}"
+        assert tree(project / "output") in (expected["before"], expected["after"]), where
+        if number % 2:
+            assert build(project) == expected["after"], f"{where}, then built again"
         (project / "events.yaml").write_text(original, encoding="utf-8")
-        assert build(project) == expected["before"], f"killed at rename {when}, then reverted"
+        assert build(project) == expected["before"], f"{where}, then reverted"
+    assert stopped >= len(kills) * 3 // 4, f"only {stopped} of {len(kills)} builds were killed: {counts}"
 
 
 def _mount_tmpfs(folder: Path, size: int) -> bool:
@@ -216,3 +247,48 @@ def test_a_full_cache_disk_costs_time_not_correctness(tmp_path: Path) -> None:
         assert build(project) == expected["before"]
     finally:
         subprocess.run(["umount", str(project / ".cache")], capture_output=True)
+
+
+def test_a_full_output_disk_leaves_the_old_site(tmp_path: Path) -> None:
+    """output/ on a disk that is full when a rebuild writes its pages: the build fails with a
+    message that says so, output/ is wholly the old site, and once there is room again the
+    build publishes the edit, and a revert the old site."""
+    import subprocess
+
+    before, after = make_project(tmp_path / "before"), make_project(tmp_path / "after")
+    edit(after)
+    expected = {"before": build(before), "after": build(after)}
+    project = make_project(tmp_path / "project")
+    original = (project / "events.yaml").read_text(encoding="utf-8")
+    disk = tmp_path / "disk"
+    size = sum(len(data) for data in expected["before"].values())
+    if not _mount_tmpfs(disk, 8 * size + 4 * 1024 * 1024):
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    env = {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    output = disk / "output"
+    try:
+        assert run_pelican(project, output, env=env).returncode == 0
+        assert run_pelican(project, output, env=env).returncode == 0  # the spare folder exists too
+        filler = disk / "filler"
+        descriptor = os.open(filler, os.O_WRONLY | os.O_CREAT)
+        try:
+            while True:  # until the disk is full
+                os.write(descriptor, b"\0" * 4096)
+        except OSError:
+            pass
+        finally:
+            os.close(descriptor)
+        edit(project)
+        full = run_pelican(project, output, env=env)
+        assert full.returncode != 0, "the build succeeded on a full disk"
+        said = " ".join((full.stdout + full.stderr).split())
+        assert "that its disk has room" in said, said[-2000:]
+        assert tree(output) == expected["before"]
+        filler.unlink()
+        assert run_pelican(project, output, env=env).returncode == 0
+        assert tree(output) == expected["after"]
+        (project / "events.yaml").write_text(original, encoding="utf-8")
+        assert run_pelican(project, output, env=env).returncode == 0
+        assert tree(output) == expected["before"]
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True)

@@ -226,3 +226,12 @@ def test_other_published_inputs_may_not_be_links_either(tmp_path: Path, linked: 
     assert result.returncode == 1
     assert f"{linked}:1:1: {LINK.format(target=str(secret))}" in result.stderr.splitlines()
     assert not (project / "output").exists()
+
+
+def test_metadata_header_is_split_from_the_body() -> None:
+    from explainer.reader import split_metadata
+
+    assert split_metadata("Title: About\nSlug: about\n\n# Body\n\ntext\n") == (
+        {"title": "About", "slug": "about"}, "# Body\n\ntext\n")
+    assert split_metadata("Two words: are prose, not a key\nmore\n") == ({}, "Two words: are prose, not a key\nmore\n")
+    assert split_metadata("# Heading first\n") == ({}, "# Heading first\n")

@@ -9,8 +9,8 @@ import logging
 from pelican import signals
 
 from .generator import get_generators, install_template_helpers
-from .output_swap import install as install_atomic_output
 from .problems import EventsFileError, SiteError
+from .publish import install as install_atomic_output
 from .reader import use_markdown_it
 
 

@@ -11,7 +11,8 @@ child's changes to memory end with it, and what passes from one build to the nex
 or the settings change, the client starts a new server (`Client.restart`). Where there is no
 fork (Windows), each build is a new `pelican` process.
 
-Between builds, while the editor reads the page, the server also decodes the cache files the
+Between builds, while the editor reads the page, the server also brings the spare build folder
+up to date with the published one (`publish.prepare_spare`), decodes the cache files the
 last build left (`cachefile.preload`: entry records, fingerprints, Markdown, data-file lines)
 and loads events.yaml as it now is (`load.prepare`), so the next child inherits them: it
 reads only the entries the editor changed since, and takes the model objects of the others
@@ -91,10 +92,13 @@ def build_settings(arguments: list[str]) -> dict[str, Any]:
 def prewarm(settings: dict[str, Any]) -> None:
     """Between builds: decode the cache files the last build left, and load events.yaml as it
     is now, for the next build to take what did not change (see the module docstring)."""
-    from explainer import cachefile, entry_cache, load, output_swap
+    from explainer import cachefile, entry_cache, load, publish
 
     if settings.get("OUTPUT_PATH"):
-        output_swap.remove_stale_staging(Path(settings["OUTPUT_PATH"]))
+        try:
+            publish.prepare_spare(Path(settings["OUTPUT_PATH"]))
+        except Exception:  # the build meets it again and reports it
+            pass
     cachefile.forget()
     load.prepare(None)
     folder = Path(settings["EXPLAINER_CACHE_DIR"]) if settings.get("EXPLAINER_CACHE_DIR") else None
@@ -156,9 +160,6 @@ def build_once(arguments: list[str]) -> Result:
 
 def serve(arguments: list[str], plugin_paths: Sequence[str]) -> None:
     preload(plugin_paths)
-    from explainer import output_swap
-
-    output_swap.LEAVE_STAGING = True  # removed by `prewarm`, between builds
     settings = build_settings(arguments)
     prewarm(settings)
     out = sys.stdout

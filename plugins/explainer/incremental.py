@@ -34,7 +34,7 @@ come from its variables or from plain values of the site context (see `pages.all
 The other files the plugin writes (data files, feeds, the sitemap) are fingerprinted by
 their inputs (`Fingerprints.of_inputs`) and recorded the same way (`OutputRecord`).
 
-The record of fingerprints is saved only after the build was published (`output_swap`
+The record of fingerprints is saved only after the build was published (`publish`
 calls `after_publish`), so a failed build never leaves a record that describes files it did
 not publish. tests/test_incremental.py checks that a rebuild equals a clean build.
 
@@ -574,11 +574,12 @@ class OutputRecord:
     def __init__(self, cache_dir: Path | None, output_path: Path, global_hash: str | None,
                  still_there: Callable[[str], bool] | None = None) -> None:
         """`still_there(relative)`: whether a published file is still in `output_path` (default:
-        a stat each; the build passes `output_swap.StillThere`)."""
+        a stat each; the build passes `publish.still_there`)."""
         self.output_path = output_path
         self._still_there = still_there or (lambda relative: os.path.exists(os.path.join(output_path, relative)))
         self.global_hash = global_hash
-        key = hashlib.blake2b(str(output_path.resolve()).encode(), digest_size=8).hexdigest()
+        # Not resolved: OUTPUT_PATH is a link to the build folder it shows, which changes at every publish.
+        key = hashlib.blake2b(os.path.abspath(output_path).encode(), digest_size=8).hexdigest()
         self.path = cache_dir / f"outputs-{key}.marshal" if cache_dir is not None else None
         self.previous: dict[str, tuple[str, tuple[str, ...]]] = {}
         """Per file: its fingerprint and the digests of the model objects it shows directly."""

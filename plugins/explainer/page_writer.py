@@ -9,8 +9,8 @@
 2. renders the others, in this process or split over forked workers (`parallel`), after
    rendering every Markdown text once (also split over the workers) so that no worker
    parses a text another one parsed;
-3. stages each rendered page with `output_swap.write_if_changed` (identical bytes are not
-   staged), and records the fingerprints.
+3. writes each rendered page into the folder the build will publish (`publish.write`;
+   identical bytes are left as they are), and records the fingerprints.
 
 `SiteWriter.file` does the same for a data file, a feed or the sitemap, fingerprinted by
 the inputs the generator names. The record and the Markdown cache are saved only once the
@@ -33,15 +33,7 @@ import markdown_it
 
 from . import incremental, parallel, urls
 from . import markdown as markdown_mod
-from .output_swap import (
-    after_publish,
-    before_publish,
-    mark_kept,
-    prepare_folders,
-    published_path,
-    still_there,
-    write_if_changed,
-)
+from .publish import after_publish, before_publish, prepare_folders, produced, published_path, still_there, write
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +152,8 @@ class SiteWriter:
                 kept.append(relative)
             else:
                 todo.append((spec, relative, print_))
-        mark_kept(staging, kept)
+        produced(staging, kept, kept=True)
+        produced(staging, [relative for _spec, relative, _print in todo])
         fingerprinted = time.perf_counter()
 
         def work(
@@ -170,7 +163,7 @@ class SiteWriter:
             notes: list[tuple[str, str, tuple[str, ...]]] = []
             for spec, relative, print_ in share:
                 data = render(spec).encode("utf-8")
-                if not write_if_changed(staging, relative, data):
+                if not write(staging, relative, data):
                     same.append(relative)
                 if deferred:
                     print_ = prints.with_models(spec)
@@ -197,7 +190,7 @@ class SiteWriter:
         if deferred and record.shape is None:
             self._take_shape()
         for same, notes in results:
-            mark_kept(staging, same)
+            produced(staging, same, kept=True)
             for relative, fingerprint, models in notes:
                 record.note(relative, fingerprint, models)
         if other_files is not None and not other_files_done:
@@ -260,12 +253,12 @@ class SiteWriter:
         fingerprint = self.prints.of_inputs(relative, *inputs) if inputs is not None else None
         if fingerprint is not None and self.record.unchanged(relative, fingerprint):
             self.record.keep(relative)
-            mark_kept(self.staging, (relative,))
+            produced(self.staging, (relative,), kept=True)
             return
         made = make()
         data = made.encode("utf-8") if isinstance(made, str) else made
         del made
-        write_if_changed(self.staging, relative, data)
+        produced(self.staging, (relative,), kept=not write(self.staging, relative, data))
         if fingerprint is not None:
             self.record.note(relative, fingerprint)  # no models: files are fingerprinted anew
 

@@ -7,8 +7,8 @@ share, and sends back only a small picklable result through a pipe. The parent d
 first share itself, so two cores cost one fork.
 
 Failure is all-or-nothing: if a child raises, the parent raises `WorkerFailed` with the
-child's traceback, so a broken template still fails the build (and the atomic publish in
-`output_swap` leaves the last good site alone). Where fork does not exist, or with one
+child's traceback, so a broken template still fails the build (and `publish` leaves the
+last good site alone). Where fork does not exist, or with one
 core, everything runs in this process.
 """
 from __future__ import annotations
