@@ -36,7 +36,7 @@ EXPLAINER_CACHE_DIR = os.path.join(_HERE, ".cache")
 EXPLAINER_JOBS = None
 
 # Every template escapes by default; HTML from Markdown arrives as Markup from
-# explainer.markdown, the only place that marks HTML safe. A misspelt variable is an
+# explainer.data.markdown, the only place that marks HTML safe. A misspelt variable is an
 # error (StrictUndefined), not a silently empty string on the published page.
 JINJA_ENVIRONMENT = {
     "autoescape": True,

@@ -238,7 +238,7 @@ def livereload(c: Context, port: int = 8000, host: str = "127.0.0.1") -> None:
     Watches events.yaml, content/, themes/, plugins/ and the settings; the browser reloads
     after each rebuild. `serve` is the same task.
     """
-    from explainer.build_server import Client
+    from explainer.tools.build_server import Client
 
     # Builds are forked from a server that has imported Pelican and the plugin once (0.4 s a
     # build saved); each is a fresh `pelican` run, which prints the validator's problems and,
@@ -294,7 +294,7 @@ def new_event(
     The event gets a fresh id and every required field; what the options do not give is left
     empty with a TODO, which fails validation until it is filled in.
     """
-    from explainer.scaffold import ScaffoldError, add_event_to_file
+    from explainer.tools.scaffold import ScaffoldError, add_event_to_file
 
     try:
         added = add_event_to_file(

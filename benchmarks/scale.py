@@ -9,7 +9,7 @@ One run (`python benchmarks/scale.py`, or `invoke bench`):
 3. edits one event's summary and rebuilds into the same output: wall time, files rewritten,
    files whose bytes changed, and whether anything outside the pages that show that event
    was rewritten; three times (another event each time) as a new `pelican` process, then three
-   times in the preview's build server (`explainer.build_server`, what `invoke serve` runs);
+   times in the preview's build server (`explainer.tools.build_server`, what `invoke serve` runs);
 4. builds the same corpus as a stock Pelican 4.12 site (one Markdown article per event, the
    default Python-Markdown reader, the built-in `simple` theme, a category per country, a
    tag per law) and as a Hugo site (one content file per event, taxonomies for countries and
@@ -354,10 +354,10 @@ def _one_rebuild(project: Path, output: Path, corpus: corpus_mod.Corpus, round_:
 
 
 def build_server_client(project: Path, output: Path, log: Any) -> Any:
-    """The preview's build server (`explainer.build_server`) for the project's own plugin."""
+    """The preview's build server (`explainer.tools.build_server`) for the project's own plugin."""
     sys.path.insert(0, str(project / "plugins"))
     try:
-        from explainer.build_server import Client
+        from explainer.tools.build_server import Client
     finally:
         sys.path.remove(str(project / "plugins"))
     env = {**build_env(), "PYTHONPATH": str(project / "plugins")}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from enum import Enum
 
-from explainer.model import Dataset
+from explainer.data.model import Dataset
 
 _ENTRIES = ("Source", "Country", "Law", "Actor", "Event")
 

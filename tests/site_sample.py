@@ -5,10 +5,10 @@ countries, a law invoked by two events, quotes, a disputed date, year/month/day 
 """
 from __future__ import annotations
 
-from explainer.dates import PartialDate
-from explainer.model import Actor, Country, Dataset, Event, Figure, Law, Quote, Source, StatusChange
-from explainer.text import Text
-from explainer.vocab import ActorKind, EventKind, LawStatus, TikTokStatus
+from explainer.data.dates import PartialDate
+from explainer.data.model import Actor, Country, Dataset, Event, Figure, Law, Quote, Source, StatusChange
+from explainer.data.text import Text
+from explainer.data.vocab import ActorKind, EventKind, LawStatus, TikTokStatus
 
 
 def _t(text: str) -> Text:

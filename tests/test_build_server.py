@@ -11,7 +11,7 @@ import pytest
 
 from benchmarks import corpus as corpus_mod
 from benchmarks import scale
-from explainer.build_server import Client
+from explainer.tools.build_server import Client
 
 N_EVENTS = 40
 

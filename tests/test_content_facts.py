@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from explainer.load import load_dataset
-from explainer.model import Dataset
-from explainer.site_context import build_site_context
+from explainer.data.load import load_dataset
+from explainer.data.model import Dataset
+from explainer.site.site_context import build_site_context
 from tests.conftest import ROOT
 
 SHARED = ROOT.parent / "shared"

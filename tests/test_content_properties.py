@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from explainer.problems import EventsFileError
+from explainer.data.problems import EventsFileError
 from tests.conftest import ROOT, build_in_process
 from tests.site_sample import sample_dataset
 

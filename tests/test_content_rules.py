@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from explainer.content_rules import MAX_BYTES, check, parse_page
-from explainer.load import load_dataset
-from explainer.model import Dataset
+from explainer.data.content_rules import MAX_BYTES, check, parse_page
+from explainer.data.load import load_dataset
+from explainer.data.model import Dataset
 from tests.conftest import ROOT, copy_project, run_pelican
 
 FIXTURES = Path(__file__).parent / "fixtures" / "content"
@@ -229,7 +229,7 @@ def test_other_published_inputs_may_not_be_links_either(tmp_path: Path, linked: 
 
 
 def test_metadata_header_is_split_from_the_body() -> None:
-    from explainer.reader import split_metadata
+    from explainer.glue.reader import split_metadata
 
     assert split_metadata("Title: About\nSlug: about\n\n# Body\n\ntext\n") == (
         {"title": "About", "slug": "about"}, "# Body\n\ntext\n")

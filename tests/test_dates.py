@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explainer.dates import DateError, PartialDate, Precision
+from explainer.data.dates import DateError, PartialDate, Precision
 
 
 @pytest.mark.parametrize(

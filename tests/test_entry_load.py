@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks import corpus as corpus_mod
-from explainer import entries, load
-from explainer.entry_cache import PREFIX, REWRITE_MINIMUM, EntryCache
-from explainer.model import Dataset
-from explainer.problems import EventsFileError
+from explainer.data import entries, load
+from explainer.data.entry_cache import PREFIX, REWRITE_MINIMUM, EntryCache
+from explainer.data.model import Dataset
+from explainer.data.problems import EventsFileError
 from tests.dataset_facts import facts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -300,7 +300,7 @@ def test_invalid_fixtures_give_the_same_messages_with_a_warm_cache(tmp_path: Pat
 
 
 def test_the_build_keeps_entries_in_its_cache_folder(tmp_path: Path) -> None:
-    from explainer.generator import load_events
+    from explainer.glue.generator import load_events
 
     events = tmp_path / "events.yaml"
     events.write_text(MINIMAL, encoding="utf-8")

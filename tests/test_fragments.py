@@ -4,7 +4,7 @@ from __future__ import annotations
 from jinja2 import DictLoader, Environment, StrictUndefined
 from markupsafe import Markup
 
-from explainer import fragments
+from explainer.site import fragments
 
 
 def environment(calls: list[str]) -> Environment:
@@ -44,8 +44,8 @@ def test_every_cached_macro_exists_in_the_theme() -> None:
 
     from jinja2 import FileSystemLoader
 
-    from explainer import urls
-    from explainer.markdown import render
+    from explainer.data.markdown import render
+    from explainer.site import urls
 
     root = Path(__file__).resolve().parent.parent
     env = Environment(loader=FileSystemLoader(root / "themes" / "explainer" / "templates"), autoescape=True)

@@ -16,10 +16,10 @@ import pytest
 
 from benchmarks import corpus as corpus_mod
 from benchmarks import scale
-from explainer import load
-from explainer.incremental import SAVE_MINIMUM, Digester, Fingerprints, LineStore, MarkdownStore
-from explainer.site_context import build_site_context
-from explainer.text import Text
+from explainer.data import load
+from explainer.data.text import Text
+from explainer.output.incremental import SAVE_MINIMUM, Digester, Fingerprints, LineStore, MarkdownStore
+from explainer.site.site_context import build_site_context
 from tests.conftest import ROOT
 from tests.site_sample import sample_dataset
 
@@ -302,13 +302,13 @@ def test_line_store_keeps_lines_by_key_under_the_global_hash(tmp_path: Path) -> 
 def test_every_page_template_is_covered_by_its_lookups() -> None:
     """A template edit that makes a lookup no longer match LOOKUPS would silently take that
     page type out of the incremental shortcut (slower, never stale): keep them in step."""
-    from explainer.incremental import LOOKUPS, covered_templates
+    from explainer.output.incremental import LOOKUPS, covered_templates
 
     assert covered_templates([ROOT / "themes" / "explainer" / "templates"]) == frozenset(LOOKUPS)
 
 
 def test_a_lookup_written_differently_leaves_the_template_uncovered(tmp_path: Path) -> None:
-    from explainer.incremental import covered_templates
+    from explainer.output.incremental import covered_templates
 
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "themes" / "explainer" / "templates", templates)

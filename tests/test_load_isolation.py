@@ -6,8 +6,8 @@ import os
 import pytest
 
 from benchmarks import corpus as corpus_mod
-from explainer import load
-from explainer.problems import EventsFileError
+from explainer.data import load
+from explainer.data.problems import EventsFileError
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 

@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks import corpus as corpus_mod
-from explainer import load
-from explainer.fields import COLLECTIONS, RECORDS
-from explainer.load import load_dataset_from_bytes, load_dataset_from_text
-from explainer.model import Dataset
-from explainer.problems import EventsFileError
-from explainer.yamlsource import decode
+from explainer.data import load
+from explainer.data.fields import COLLECTIONS, RECORDS
+from explainer.data.load import load_dataset_from_bytes, load_dataset_from_text
+from explainer.data.model import Dataset
+from explainer.data.problems import EventsFileError
+from explainer.data.yamlsource import decode
 from tests.dataset_facts import facts
 
 MINIMAL = (Path(__file__).parent / "fixtures" / "valid" / "minimal.yaml").read_bytes()

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from explainer import parallel
+from explainer.support import parallel
 
 
 def test_results_in_share_order_from_other_processes() -> None:

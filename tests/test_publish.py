@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from explainer import publish
-from explainer.problems import SiteError
+from explainer.data.problems import SiteError
+from explainer.output import publish
 from tests.conftest import build_in_process
 from tests.site_sample import sample_dataset
 from tests.test_site_build import tree

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from explainer.dates import PartialDate
-from explainer.scaffold import ScaffoldError, add_event, add_event_to_file, slugify
+from explainer.data.dates import PartialDate
+from explainer.tools.scaffold import ScaffoldError, add_event, add_event_to_file, slugify
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 22)
@@ -129,7 +129,7 @@ def test_the_date_is_written_in_quotes_as_contributing_asks() -> None:
 
 
 def test_a_bare_scaffold_fails_validation_on_each_placeholder_line_only(tmp_path: Path) -> None:
-    from explainer.load import EventsFileError, load_dataset
+    from explainer.data.load import EventsFileError, load_dataset
 
     events = tmp_path / "events.yaml"
     events.write_text(real_events(), encoding="utf-8")
@@ -145,7 +145,7 @@ def test_a_bare_scaffold_fails_validation_on_each_placeholder_line_only(tmp_path
 
 
 def test_a_complete_event_validates_and_keeps_its_fields(tmp_path: Path) -> None:
-    from explainer.load import load_dataset
+    from explainer.data.load import load_dataset
 
     events = tmp_path / "events.yaml"
     events.write_text(real_events(), encoding="utf-8")

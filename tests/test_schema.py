@@ -11,8 +11,8 @@ import yaml
 from jsonschema import Draft202012Validator
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from explainer.fields import COLLECTIONS, RECORDS, Kind
-from explainer.schema import SCHEMA_PATH, build_schema, render_schema
+from explainer.data.fields import COLLECTIONS, RECORDS, Kind
+from explainer.data.schema import SCHEMA_PATH, build_schema, render_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"

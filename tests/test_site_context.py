@@ -4,12 +4,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from explainer import site_context
-from explainer.dates import PartialDate
-from explainer.model import Dataset, StatusChange
-from explainer.site_context import build_site_context
-from explainer.text import Text
-from explainer.vocab import TikTokStatus
+from explainer.data.dates import PartialDate
+from explainer.data.model import Dataset, StatusChange
+from explainer.data.text import Text
+from explainer.data.vocab import TikTokStatus
+from explainer.site import site_context
+from explainer.site.site_context import build_site_context
 from tests.site_sample import sample_dataset
 
 

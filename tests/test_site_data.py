@@ -11,7 +11,7 @@ from pathlib import Path
 import feedparser
 import jsonschema
 
-from explainer.text import Text
+from explainer.data.text import Text
 from tests.conftest import BuiltSite, build_in_process
 from tests.site_sample import sample_dataset
 

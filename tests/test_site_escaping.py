@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from explainer.markdown import is_safe_link, plain_text, render
-from explainer.problems import EventsFileError
+from explainer.data.markdown import is_safe_link, plain_text, render
+from explainer.data.problems import EventsFileError
 from tests.conftest import BuiltSite, build_in_process
 from tests.site_html import soup
 from tests.site_sample import sample_dataset

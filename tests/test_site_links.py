@@ -60,7 +60,7 @@ def test_sitemap_lists_absolute_addresses_under_the_subpath(subpath_site: BuiltS
 def test_links_resolve_when_every_listing_is_paginated(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Tiny page sizes force numbered pages everywhere: page links and bibliography anchors
     on later pages must still resolve."""
-    from explainer import site_context
+    from explainer.site import site_context
     from tests.conftest import build_in_process
     from tests.site_sample import sample_dataset
 

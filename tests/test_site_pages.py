@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from explainer.dates import PartialDate
-from explainer.model import Dataset
+from explainer.data.dates import PartialDate
+from explainer.data.model import Dataset
 from tests.conftest import ROOT, BuiltSite, build_in_process
 from tests.site_html import soup
 from tests.site_sample import sample_dataset
 
 
 def real_dataset() -> Dataset:
-    from explainer.load import load_dataset
+    from explainer.data.load import load_dataset
 
     return load_dataset(ROOT / "events.yaml")
 

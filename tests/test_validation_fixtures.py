@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from explainer.dates import PartialDate
-from explainer.load import load_dataset, load_dataset_from_text
-from explainer.problems import EventsFileError, Problem
-from explainer.text import Text
-from explainer.vocab import EventKind, TikTokStatus
-from explainer.yamlsource import MAX_BYTES
+from explainer.data.dates import PartialDate
+from explainer.data.load import load_dataset, load_dataset_from_text
+from explainer.data.problems import EventsFileError, Problem
+from explainer.data.text import Text
+from explainer.data.vocab import EventKind, TikTokStatus
+from explainer.data.yamlsource import MAX_BYTES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
@@ -174,7 +174,7 @@ def test_cli_github_flag_adds_escaped_annotations(tmp_path: Path) -> None:
 
 
 def test_github_annotation_escapes_percent_and_separators() -> None:
-    from explainer.cli import _escape_data, github_annotation
+    from explainer.tools.cli import _escape_data, github_annotation
 
     problem = Problem("dir,x/events:1.yaml", 3, 4, "100% wrong: 'a,b'")
     assert github_annotation(problem) == "::error file=dir%2Cx/events%3A1.yaml,line=3,col=4::100%25 wrong: 'a,b'"

@@ -8,10 +8,10 @@ import logging
 
 from pelican import signals
 
-from .generator import get_generators, install_template_helpers
-from .problems import EventsFileError, SiteError
-from .publish import install as install_atomic_output
-from .reader import use_markdown_it
+from .data.problems import EventsFileError, SiteError
+from .glue.generator import get_generators, install_template_helpers
+from .glue.reader import use_markdown_it
+from .output.publish import install as install_atomic_output
 
 
 class _ProblemsAreListed(logging.Filter):

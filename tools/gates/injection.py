@@ -106,7 +106,7 @@ def text_fields() -> dict[str, set[str]]:
     that is not an identifier, code or address (e.g. a source's author). Fields left out of
     comparison (`digest`) are the loader's bookkeeping, never written in events.yaml.
     """
-    from explainer import model
+    from explainer.data import model
 
     not_text = {"slug", "code", "id", "url"}
     fields: dict[str, set[str]] = {}

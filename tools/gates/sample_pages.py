@@ -1,6 +1,6 @@
 """Pick one page of every type from a built site, for the browser gates (axe, keyboard, Lighthouse).
 
-The page types follow `explainer.urls`. Where a type has many pages (events, countries, laws,
+The page types follow `explainer.site.urls`. Where a type has many pages (events, countries, laws,
 actors, years, kinds) the largest file is taken: it has the most of what that template can show
 (quotes, figures, disputed dates), so it exercises the most markup.
 """

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .model import Event
+from ..data.model import Event
 
 SCHEMA_ID = "events.schema.json"
 
@@ -101,7 +101,7 @@ _SLUGS = {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9]+(-[
 
 def events_json_schema() -> dict[str, Any]:
     """JSON Schema (2020-12) of events.json."""
-    from .vocab import EventKind, TikTokStatus
+    from ..data.vocab import EventKind, TikTokStatus
 
     nullable_text = {"type": ["string", "null"]}
     event = {

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 
 from feedgenerator import Atom1Feed
 
+from ..data.markdown import render
+from ..data.model import Event
 from . import urls
-from .markdown import render
-from .model import Event
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MAX_ENTRIES = 50

@@ -24,13 +24,16 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup
 from pelican.generators import Generator
 
-from . import cachefile, content_rules, data_export, feeds, fragments, page_writer, seo, urls
-from .markdown import render, trusted_page_html
-from .model import Dataset
-from .pages import PageSpec, all_pages
-from .problems import EventsFileError
+from ..data import content_rules
+from ..data.markdown import render, trusted_page_html
+from ..data.model import Dataset
+from ..data.problems import EventsFileError
+from ..output import page_writer
+from ..site import data_export, feeds, fragments, seo, urls
+from ..site.pages import PageSpec, all_pages
+from ..site.site_context import SiteContext, build_site_context
+from ..support import cachefile
 from .reader import split_metadata
-from .site_context import SiteContext, build_site_context
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +43,7 @@ def load_events(settings: dict[str, Any]) -> Dataset:
     given = settings.get("EXPLAINER_DATASET")
     if given is not None:
         return cast(Dataset, given)
-    from .load import load_dataset
+    from ..data.load import load_dataset
 
     path = Path(content_rules.shown(Path(settings["EXPLAINER_EVENTS"])))
     cache_dir = settings.get("EXPLAINER_CACHE_DIR")

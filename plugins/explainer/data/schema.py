@@ -27,7 +27,7 @@ from .fields import (
 )
 from .text import DEFAULT_LANGUAGE, LANGUAGES
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "events.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[3] / "schema" / "events.schema.json"
 """Where the schema is committed, relative to the repository root."""
 
 

@@ -14,10 +14,11 @@ from typing import Any, TypeVar
 
 from markupsafe import Markup
 
-from . import dates, urls
-from .dates import MONTHS, PartialDate, one_year_before
-from .model import Actor, Country, Dataset, Event, Law, Quote, Source
-from .vocab import EventKind, TikTokStatus
+from ..data import dates
+from ..data.dates import MONTHS, PartialDate, one_year_before
+from ..data.model import Actor, Country, Dataset, Event, Law, Quote, Source
+from ..data.vocab import EventKind, TikTokStatus
+from . import urls
 
 EVENTS_PER_PAGE = 25
 """Longest event listing on one page; longer listings continue on numbered pages. 25 cards of

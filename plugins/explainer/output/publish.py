@@ -39,8 +39,8 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
-from . import cachefile
-from .problems import SiteError
+from ..data.problems import SiteError
+from ..support import cachefile
 
 logger = logging.getLogger(__name__)
 

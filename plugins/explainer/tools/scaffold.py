@@ -24,8 +24,8 @@ from typing import cast
 
 import yaml
 
-from .dates import DateError, PartialDate
-from .vocab import EventKind
+from ..data.dates import DateError, PartialDate
+from ..data.vocab import EventKind
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_ID_LENGTH = 60

@@ -60,10 +60,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from . import cachefile, dates, model
-from .dates import PartialDate
-from .model import Actor, Country, Event, Law, Source
-from .text import Text
+from ..data import dates, model
+from ..data.dates import PartialDate
+from ..data.model import Actor, Country, Event, Law, Source
+from ..data.text import Text
+from ..support import cachefile
 
 logger = logging.getLogger(__name__)
 
@@ -521,7 +522,7 @@ def global_digest(settings: dict[str, Any], theme_templates: Iterable[Path]) -> 
         except (AttributeError, ImportError, TypeError, OSError):
             return None  # cannot tell which version renders: fingerprint nothing
         hasher.update(f"{name} {location} {stat.st_size} {stat.st_mtime_ns}\x00".encode())
-    _tree_digest(hasher, Path(__file__).resolve().parent, (".py",))
+    _tree_digest(hasher, Path(__file__).resolve().parents[1], (".py",))  # the whole plugin
     for folder in theme_templates:
         _tree_digest(hasher, Path(folder), (".html", ".xml", ".txt", ".j2"))
     plain = (str, int, float, bool, type(None))

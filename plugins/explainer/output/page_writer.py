@@ -31,8 +31,10 @@ from typing import Any
 
 import markdown_it
 
-from . import incremental, parallel, urls
-from . import markdown as markdown_mod
+from ..data import markdown as markdown_mod
+from ..site import urls
+from ..support import parallel
+from . import incremental
 from .publish import after_publish, before_publish, prepare_folders, produced, published_path, still_there, write
 
 logger = logging.getLogger(__name__)

@@ -30,8 +30,8 @@ from functools import lru_cache
 
 import mdurl
 
-from .model import Actor, Country, Event, Law
-from .vocab import EventKind
+from ..data.model import Actor, Country, Event, Law
+from ..data.vocab import EventKind
 
 HOME = ""
 TIMELINE = "timeline/"

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from ..data.markdown import plain_text
+from ..data.model import Actor, Event, Law
 from . import seo, urls
-from .markdown import plain_text
-from .model import Actor, Event, Law
 from .site_context import SiteContext
 
 SITE_DESCRIPTION = (

@@ -2,7 +2,7 @@
 
 A file starts with Pelican-style metadata lines (`Title: About this site`), then a blank
 line, then the Markdown body (`content_rules.parse_page`, which also checks every file before
-the build reads it). The body goes through `explainer.markdown.render`, the same renderer as
+the build reads it). The body goes through `explainer.data.markdown.render`, the same renderer as
 the Markdown fields of events.yaml.
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Any
 
 from pelican.readers import BaseReader
 
-from .content_rules import parse_page
-from .markdown import render
+from ..data.content_rules import parse_page
+from ..data.markdown import render
 
 MARKDOWN_EXTENSIONS = ("md", "markdown")
 

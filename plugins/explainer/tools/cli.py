@@ -13,9 +13,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import content_rules
-from .load import load_dataset
-from .problems import EventsFileError, Problem
+from ..data import content_rules
+from ..data.load import load_dataset
+from ..data.problems import EventsFileError, Problem
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,8 +80,8 @@ def _escape_property(text: str) -> str:
 
 
 def write_schema(*, check_only: bool) -> int:
-    from .schema import SCHEMA_PATH, render_schema
-    from .schema import write_schema as write
+    from ..data.schema import SCHEMA_PATH, render_schema
+    from ..data.schema import write_schema as write
 
     if check_only:
         current = SCHEMA_PATH.read_text(encoding="utf-8") if SCHEMA_PATH.exists() else ""

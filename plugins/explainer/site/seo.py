@@ -9,10 +9,10 @@ from collections.abc import Iterable
 from typing import Any
 from xml.sax.saxutils import escape
 
+from ..data.markdown import plain_text
+from ..data.model import Actor, Event, Law
+from ..data.vocab import ActorKind
 from . import urls
-from .markdown import plain_text
-from .model import Actor, Event, Law
-from .vocab import ActorKind
 
 
 def absolute(siteurl: str, path: str) -> str:

@@ -22,24 +22,20 @@ from pathlib import Path
 
 import yaml
 
-from . import cachefile
+from ..support import cachefile
 
 PREFIX = "entries-"
 REWRITE_MINIMUM = 50
 """Entries read anew that make the records file worth writing again (see `EntryCache.write`)."""
 _MAGIC = b"explainer-entries\n"
-_READER_MODULES = ("entries", "entry_cache", "load", "validate", "yamlsource", "fields", "model", "text",
-                   "dates", "vocab", "problems", "markdown")
-"""Modules whose code decides what a record holds (markdown: the link rule pass 1 applies)."""
 
 
 @cache
 def version() -> str:
-    """A hash of the code that makes the records, the YAML library and Python."""
+    """A hash of the code that makes the records (the whole data stage), the YAML library and Python."""
     hasher = hashlib.blake2b(digest_size=8)
-    folder = Path(__file__).parent
-    for name in _READER_MODULES:
-        hasher.update((folder / f"{name}.py").read_bytes())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        hasher.update(path.name.encode() + b"\x00" + path.read_bytes())
     hasher.update(f"{yaml.__version__} {getattr(yaml, '__with_libyaml__', False)} {sys.version}".encode())
     return hasher.hexdigest()
 

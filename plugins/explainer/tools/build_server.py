@@ -25,7 +25,7 @@ on its standard input it writes `done CODE WALL USER SYSTEM MAXRSS_KB`: the buil
 its wall time from the request, and the child's CPU seconds and peak memory. The child's own
 output (Pelican's log, editors' problem lines) goes to the server's standard error.
 
-    python -m explainer.build_server content -s pelicanconf.py -o output     # the server
+    python -m explainer.tools.build_server content -s pelicanconf.py -o output     # the server
     Client([...]).build() -> Result                                          # from tasks.py
 """
 from __future__ import annotations
@@ -68,10 +68,6 @@ def preload(plugin_paths: Sequence[str]) -> None:
     for path in plugin_paths:
         if path not in sys.path:
             sys.path.insert(0, path)
-    import explainer.generator
-    import explainer.load
-    import explainer.validate
-    import explainer.yamlsource  # noqa: F401
     # What is imported now stays as it is in every child: out of the collector's way.
     gc.collect()
     gc.freeze()
@@ -92,7 +88,9 @@ def build_settings(arguments: list[str]) -> dict[str, Any]:
 def prewarm(settings: dict[str, Any]) -> None:
     """Between builds: decode the cache files the last build left, and load events.yaml as it
     is now, for the next build to take what did not change (see the module docstring)."""
-    from explainer import cachefile, entry_cache, load, publish
+    from explainer.data import entry_cache, load
+    from explainer.output import publish
+    from explainer.support import cachefile
 
     if settings.get("OUTPUT_PATH"):
         try:
@@ -178,8 +176,8 @@ def main(argv: list[str] | None = None) -> None:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         # Plugins are found where pelicanconf.py's PLUGIN_PATHS points; this project keeps them
-        # in plugins/, next to this package.
-        serve(arguments, [str(Path(__file__).resolve().parent.parent)])
+        # in plugins/, which holds this package.
+        serve(arguments, [str(Path(__file__).resolve().parents[2])])
     except KeyboardInterrupt:  # Ctrl-C in the preview's terminal reaches the server too
         pass
 
@@ -192,7 +190,7 @@ class Client:
                  python: str = sys.executable, stderr: IO[Any] | None = None) -> None:
         """`env` must let `python` import this package (plugins/ on PYTHONPATH); the builds'
         messages go to `stderr` (default: this process's)."""
-        self.command = [python, "-m", "explainer.build_server", *arguments]
+        self.command = [python, "-m", "explainer.tools.build_server", *arguments]
         self.cwd = cwd
         self.env = env
         self.stderr = stderr

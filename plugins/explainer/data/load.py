@@ -23,11 +23,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
+from ..support.parallel import run_in_child, run_shares, worker_count
 from . import entries as entries_mod
 from .entry_cache import EntryCache
 from .fields import COLLECTIONS
 from .model import Dataset
-from .parallel import run_in_child, run_shares, worker_count
 from .problems import EventsFileError, Problem
 from .validate import Entry, EntryReader, build, validate, without_prose
 from .yamlsource import bracket_profile, bracket_step, compose, decode, read_file, text_is_clean
