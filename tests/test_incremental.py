@@ -18,7 +18,9 @@ from benchmarks import corpus as corpus_mod
 from benchmarks import scale
 from explainer.data import load
 from explainer.data.text import Text
-from explainer.output.incremental import SAVE_MINIMUM, Digester, Fingerprints, LineStore, MarkdownStore
+from explainer.output.caches import SAVE_MINIMUM, LineStore, MarkdownStore
+from explainer.output.digests import Digester
+from explainer.output.fingerprints import Fingerprints
 from explainer.site.site_context import build_site_context
 from tests.conftest import ROOT
 from tests.site_sample import sample_dataset
@@ -218,7 +220,7 @@ def test_summary_edits_keep_the_structure_and_the_shape(corpus: corpus_mod.Corpu
         dataset = load._fast(source, None, 1)
         assert dataset is not None and dataset.structure
         site = build_site_context(dataset)
-        return dataset.structure, Fingerprints(site, frozenset(), "global").shape()
+        return dataset.structure, Fingerprints(site, "global").shape()
 
     original = loaded(text)
     assert original[1] is not None
@@ -297,21 +299,3 @@ def test_line_store_keeps_lines_by_key_under_the_global_hash(tmp_path: Path) -> 
     assert [line(item) for item in ("a", "b")] == [b"A", b"B"] and made == []
     line = LineStore(tmp_path, "g2").cached("json", make, key=lambda item: item)
     assert line("a") == b"A" and made == ["a"]
-
-
-def test_every_page_template_is_covered_by_its_lookups() -> None:
-    """A template edit that makes a lookup no longer match LOOKUPS would silently take that
-    page type out of the incremental shortcut (slower, never stale): keep them in step."""
-    from explainer.output.incremental import LOOKUPS, covered_templates
-
-    assert covered_templates([ROOT / "themes" / "explainer" / "templates"]) == frozenset(LOOKUPS)
-
-
-def test_a_lookup_written_differently_leaves_the_template_uncovered(tmp_path: Path) -> None:
-    from explainer.output.incremental import covered_templates
-
-    templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "themes" / "explainer" / "templates", templates)
-    law = templates / "law.html"
-    law.write_text(law.read_text(encoding="utf-8").replace("get(law.slug, ())", "get(law.slug,())"), encoding="utf-8")
-    assert "law.html" not in covered_templates([templates])

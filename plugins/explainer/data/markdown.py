@@ -175,7 +175,7 @@ def _words(tokens: list[Token]) -> str:
 
 
 class RenderedStore(Protocol):
-    """A cache of rendered texts kept between builds (see explainer.output.incremental.MarkdownStore)."""
+    """A cache of rendered texts kept between builds (see explainer.output.caches.MarkdownStore)."""
 
     def get(self, text: str) -> tuple[str, str] | None: ...
     def put(self, text: str, html: str, words: str) -> None: ...

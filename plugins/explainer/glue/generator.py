@@ -192,7 +192,6 @@ class ExplainerGenerator(Generator):
             "SITEURL": siteurl,
             "SITENAME": sitename,
             "DEFAULT_LANG": self.settings.get("DEFAULT_LANG", "en"),
-            "site": self.site,
         }
         paths: list[str] = []
         started = time.perf_counter()

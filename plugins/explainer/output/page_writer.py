@@ -2,7 +2,7 @@
 
 `SiteWriter.pages` is what the generator calls with the list of page specs. For each page it:
 
-1. computes the page's fingerprint (`incremental.Fingerprints`; on a rebuild only for pages
+1. computes the page's fingerprint (`fingerprints.Fingerprints`; on a rebuild only for pages
    showing a model object that changed, unless the site context changed shape) and, when
    the published site already holds this page made from the same inputs, keeps the
    published file without rendering it;
@@ -34,7 +34,8 @@ import markdown_it
 from ..data import markdown as markdown_mod
 from ..site import urls
 from ..support import parallel
-from . import incremental
+from .caches import LineStore, MarkdownStore, OutputRecord
+from .fingerprints import Fingerprints, global_digest
 from .publish import after_publish, before_publish, prepare_folders, produced, published_path, still_there, write
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ writing them costs about what fingerprinting half the pages of 10,000 events doe
 
 Print = tuple[str | None, tuple[str, ...]]
 """A page's fingerprint (None: always rendered) and the digests of the model objects it shows
-(`incremental.Fingerprints.with_models`)."""
+(`fingerprints.Fingerprints.with_models`)."""
 
 FINGERPRINT_SHARE = 20
 """Fingerprinting a page costs about a twentieth of rendering it: forking for fingerprints
@@ -65,9 +66,9 @@ def cache_dir(settings: dict[str, Any]) -> Path | None:
     return Path(folder) if folder else None
 
 
-def open_markdown_store(settings: dict[str, Any]) -> incremental.MarkdownStore:
+def open_markdown_store(settings: dict[str, Any]) -> MarkdownStore:
     """The Markdown cache for this build, installed in `markdown` (called when the build starts)."""
-    store = incremental.MarkdownStore(cache_dir(settings), markdown_version())
+    store = MarkdownStore(cache_dir(settings), markdown_version())
     markdown_mod.use_store(store)
     return store
 
@@ -84,12 +85,12 @@ class SiteWriter:
         self.published = published is not None
         template_dirs = [Path(generator.theme) / "templates"]
         folder = cache_dir(settings) if published is not None else None
-        global_hash = incremental.global_digest(settings, template_dirs) if folder is not None else None
-        self.record = incremental.OutputRecord(folder, published or self.staging, global_hash,
+        global_hash = global_digest(settings, template_dirs) if folder is not None else None
+        self.record = OutputRecord(folder, published or self.staging, global_hash,
                                                still_there(self.staging))
-        self.lines = incremental.LineStore(folder, global_hash if self.record.enabled else None)
-        self.prints = incremental.Fingerprints(
-            generator.site, incremental.covered_templates(template_dirs), global_hash if self.record.enabled else None
+        self.lines = LineStore(folder, global_hash if self.record.enabled else None)
+        self.prints = Fingerprints(
+            generator.site, global_hash if self.record.enabled else None
         )
 
     def pages(

@@ -58,12 +58,18 @@ def all_pages(site: SiteContext, siteurl: str, sitename: str) -> Iterator[PageSp
 
     A spec's title and head come from its own variables or from plain values of the site
     context (counts, listing titles), never from a model object it does not hold: a rebuild
-    keeps a page's fingerprint when the objects it holds did not change (`incremental`)."""
+    keeps a page's fingerprint when the objects it holds did not change (`fingerprints`)."""
     data = site.dataset
     yield PageSpec(urls.HOME, "home.html", sitename,
-                   Head(SITE_DESCRIPTION, seo.website_jsonld(siteurl, sitename, SITE_DESCRIPTION)), {})
+                   Head(SITE_DESCRIPTION, seo.website_jsonld(siteurl, sitename, SITE_DESCRIPTION)),
+                   {"statuses": site.statuses, "latest_events": site.latest_events, "event_count": len(data.events),
+                    "law_count": len(data.laws)})
+    country_counts = tuple((row.country, len(site.events_of_country.get(row.country.code, ())))
+                           for row in site.statuses)
     yield PageSpec(urls.TIMELINE, "timeline.html", "Timeline",
-                   Head(f"All {len(data.events)} events, by year, country and kind."), {"listing": None})
+                   Head(f"All {len(data.events)} events, by year, country and kind."),
+                   {"listing": None, "years": site.years, "country_counts": country_counts,
+                    "kinds_used": site.kinds_used})
     for listing in site.timeline_pages:
         yield PageSpec(listing.path, "timeline.html", listing.title,
                        Head(f"{listing.count} events in {listing.title.removeprefix('Timeline: ')}."),
@@ -78,7 +84,7 @@ def all_pages(site: SiteContext, siteurl: str, sitename: str) -> Iterator[PageSp
                            {"listing": listing, "filter_kind": kind})
     for event in data.events:
         yield PageSpec(urls.event(event), "event.html", event.title.en, partial(_event_head, event, siteurl),
-                       {"event": event}, og_type="article")
+                       {"event": event, "timeline_path": site.timeline_paths[event.id]}, og_type="article")
     for code, country in data.countries.items():
         status = site.status_of[code]
         described = site.country_blurbs.get(code) or f"TikTok in {country.name.en}: " + (
@@ -86,21 +92,28 @@ def all_pages(site: SiteContext, siteurl: str, sitename: str) -> Iterator[PageSp
             else "no status recorded."
         )
         yield PageSpec(urls.country(country), "country.html", country.name.en, Head(described),
-                       {"country": country, "status": status, "listing": site.country_timelines[code][0]})
+                       {"country": country, "status": status, "listing": site.country_timelines[code][0],
+                        "summary": site.country_summaries.get(code), "history": site.status_history.get(code, ()),
+                        "laws": site.laws_of_country.get(code, ()), "actors": site.actors_of_country.get(code, ())})
     yield PageSpec(urls.LAWS, "laws.html", "Laws",
-                   Head(f"A glossary of the {len(data.laws)} laws named in the events."), {})
+                   Head(f"A glossary of the {len(data.laws)} laws named in the events."),
+                   {"laws_by_country": site.laws_by_country,
+                    "event_counts": {slug: len(site.events_of_law.get(slug, ())) for slug in data.laws}})
     for law in data.laws.values():
-        yield PageSpec(urls.law(law), "law.html", law.short_name.en, partial(_law_head, law, siteurl), {"law": law})
+        yield PageSpec(urls.law(law), "law.html", law.short_name.en, partial(_law_head, law, siteurl),
+                       {"law": law, "events": site.events_of_law.get(law.slug, ())})
     yield PageSpec(urls.ACTORS, "actors.html", "People and institutions",
-                   Head(f"The {len(data.actors)} people and institutions that acted or spoke."), {})
+                   Head(f"The {len(data.actors)} people and institutions that acted or spoke."),
+                   {"actors": site.actors_sorted})
     for actor in data.actors.values():
         yield PageSpec(urls.actor(actor), "actor.html", actor.name.en, partial(_actor_head, actor, siteurl),
-                       {"actor": actor})
+                       {"actor": actor, "quotes": site.quotes_of_actor.get(actor.slug, ()),
+                        "events": site.events_of_actor.get(actor.slug, ())})
     for page in site.source_pages:
         title = "Sources" if page.number == 1 else f"Sources (page {page.number})"
         yield PageSpec(page.path, "sources.html", title,
                        Head(f"Bibliography: the {len(data.sources)} sources cited, with the events citing each."),
-                       {"source_page": page})
+                       {"source_page": page, "example": data.events[-1] if page.number == 1 else None})
     yield PageSpec(urls.NOT_FOUND, "404.html", "Page not found", Head("This address does not exist on the site."),
                    {"noindex": True})
 
