@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from explainer.data.problems import SiteError
-from explainer.output import publish
+from explainer.output import build_folders
 from tests.conftest import build_in_process
 from tests.site_sample import sample_dataset
 from tests.test_site_build import tree
@@ -27,12 +27,12 @@ def test_output_is_a_link_to_the_live_folder_and_its_record_lists_its_files(tmp_
     build_in_process(output, EXPLAINER_DATASET=sample_dataset())
     live, spare = folders(output)
     assert output.is_symlink() and live.parent == tmp_path / ".output-builds" and not spare.exists()
-    record = publish.read_record(live)
+    record = build_folders.read_record(live)
     assert record is not None and record.generation == 1
     assert record.files == frozenset(tree(output)) == record.written
     build_in_process(output, EXPLAINER_DATASET=sample_dataset())
     assert folders(output) == (spare, live)  # swapped
-    record = publish.read_record(spare)
+    record = build_folders.read_record(spare)
     assert record is not None and record.generation == 2
     assert record.files == frozenset(tree(output)) and record.written == record.removed == frozenset()
 
@@ -50,7 +50,7 @@ def test_the_old_site_is_never_written_through_a_shared_file(tmp_path: Path) -> 
     assert (live / page).stat().st_ino != (spare / page).stat().st_ino
     css = "theme/css/site.css"
     assert (live / css).stat().st_ino == (spare / css).stat().st_ino
-    record = publish.read_record(live)
+    record = build_folders.read_record(live)
     assert record is not None and page in record.written and css not in record.written
     # The next build catches the spare up with that one change, and publishes the same site.
     build_in_process(output, EXPLAINER_DATASET=sample_dataset(hostile_title="A changed title"))
