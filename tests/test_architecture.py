@@ -51,7 +51,8 @@ def imports_of(path: Path) -> list[tuple[int, str]]:
 def test_every_module_is_in_a_stage() -> None:
     loose = [path.name for path in PLUGIN.glob("*.py") if path.name not in ("__init__.py", "__main__.py")]
     assert loose == []
-    assert sorted(path.name for path in PLUGIN.iterdir() if path.is_dir() and path.name != "__pycache__") == sorted(STAGES)
+    folders = sorted(path.name for path in PLUGIN.iterdir() if path.is_dir() and path.name != "__pycache__")
+    assert folders == sorted(STAGES)
 
 
 @pytest.mark.parametrize("path", modules(), ids=lambda path: path.relative_to(PLUGIN).as_posix())

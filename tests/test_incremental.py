@@ -7,7 +7,6 @@ in a fresh copy of the project (no output, no caches).
 """
 from __future__ import annotations
 
-import shutil
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +21,6 @@ from explainer.output.caches import SAVE_MINIMUM, LineStore, MarkdownStore
 from explainer.output.digests import Digester
 from explainer.output.fingerprints import Fingerprints
 from explainer.site.site_context import build_site_context
-from tests.conftest import ROOT
 from tests.site_sample import sample_dataset
 
 N_EVENTS = 60

@@ -32,7 +32,7 @@ DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 NUMBER_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
 """Digits, optionally with one decimal point: `14000000`, `20.1`."""
 URL_PATTERN = r"^https?://[^\s/?#]+\.[^\s/?#]+([/?#]\S*)?$"
-"""An http or https address with a host name (checked more closely by `validate`)."""
+"""An http or https address with a host name (checked more closely by `messages.url_problem`)."""
 
 
 class Kind(Enum):

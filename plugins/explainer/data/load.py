@@ -25,11 +25,13 @@ from typing import Any, cast
 
 from ..support.parallel import run_in_child, run_shares, worker_count
 from . import entries as entries_mod
+from .build import build
 from .entry_cache import EntryCache
 from .fields import COLLECTIONS
+from .light import Entry, without_prose
 from .model import Dataset
 from .problems import EventsFileError, Problem
-from .validate import Entry, EntryReader, build, validate, without_prose
+from .validate import EntryReader, validate
 from .yamlsource import bracket_profile, bracket_step, compose, decode, read_file, text_is_clean
 
 __all__ = ["EventsFileError", "Problem", "load_dataset", "load_dataset_from_bytes", "load_dataset_from_text"]
@@ -80,7 +82,7 @@ _earlier: dict[str, Any] = {}
 
 def prepare(dataset: Dataset | None) -> None:
     """Let the next loads in this process (or its forks) take `dataset`'s objects for the
-    entries that did not change (see `validate._Builder.build`); None forgets them. The
+    entries that did not change (see `build.Builder.build`); None forgets them. The
     preview's build server prepares the last build's data while the editor reads the page."""
     _earlier.clear()
     if dataset is not None:
