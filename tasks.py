@@ -431,10 +431,10 @@ def lint(c: Context) -> None:
     "keep": "build under this folder and keep everything",
 })
 def bench(c: Context, events: int = 10_000, repeat: int = 1, skip_hugo: bool = False, skip_stock: bool = False,
-          json: bool = False, keep: str = "") -> None:
+          json: bool = False, keep: str = "", large: int = 50_000) -> None:
     """Time builds of a large generated dataset against stock Pelican and Hugo (benchmarks/scale.py)."""
     argv: list[str | Path] = [PYTHON, ROOT / "benchmarks" / "scale.py", "--events", str(events),
-                              "--repeat", str(repeat)]
+                              "--repeat", str(repeat), "--large", str(large)]
     argv += ["--skip-hugo"] * skip_hugo + ["--skip-stock"] * skip_stock + ["--json"] * json
     if keep:
         argv += ["--keep", keep]

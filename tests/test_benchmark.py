@@ -19,7 +19,7 @@ SCRIPT = ROOT / "benchmarks" / "scale.py"
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(SCRIPT), "--events", "50", *args],
+        [sys.executable, str(SCRIPT), "--events", "50", "--large", "200", *args],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
 
