@@ -133,12 +133,17 @@ def write(staging: Path, relative: str, data: bytes) -> bool:
                         return False
         except OSError:
             pass
-    build_folders.unlink(path)
+    if build is None or relative in build.files:
+        build_folders.unlink(path)  # never written in place: it may be a hard link to live's file
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        descriptor = os.open(path, flags, 0o666)
+    except FileExistsError:  # not among the spare's files, yet there: replaced all the same
+        build_folders.unlink(path)
+        descriptor = os.open(path, flags, 0o666)
     except (FileNotFoundError, NotADirectoryError):
         build_folders.make_folder(root, relative.rsplit("/", 1)[0] if "/" in relative else "")
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        descriptor = os.open(path, flags, 0o666)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(data)
     return True
