@@ -23,6 +23,7 @@ from tests.conftest import ROOT
 
 TEMPLATES = ROOT / "themes" / "explainer" / "templates"
 COMMON = {"SITEURL", "SITENAME", "DEFAULT_LANG", "page_path", "page_title", "page_description", "og_type", "jsonld",
+          "page_lang",
           *PAGE_DEFAULTS}
 """What `generator._render` gives every page besides its spec's variables."""
 GLOBALS = {"urls", "markdown", "page_html"}

@@ -193,21 +193,21 @@ class ExplainerGenerator(Generator):
             "SITENAME": sitename,
             "DEFAULT_LANG": self.settings.get("DEFAULT_LANG", "en"),
         }
-        paths: list[str] = []
+        paths: list[tuple[str, str]] = []
         started = time.perf_counter()
         specs = list(all_pages(self.site, siteurl, sitename))
         for spec in specs:
             self._claim(urls.to_file(spec.path))
             if spec.path != urls.NOT_FOUND:
-                paths.append(spec.path)
+                paths.append((spec.path, spec.lang))
         for page in self.context.get("pages", ()):
-            paths.append(page.url)
+            paths.append((page.url, page.lang))
         self._files = page_writer.SiteWriter(self)
         self._files.pages(specs, lambda spec: self._render(spec, common), lambda: self._write_other_files(paths))
         self._files.finish()
         logger.info("explainer: %d pages and the other files in %.2f s", len(specs), time.perf_counter() - started)
 
-    def _write_other_files(self, paths: list[str]) -> None:
+    def _write_other_files(self, paths: list[tuple[str, str]]) -> None:
         """Feeds, data files, the sitemap and robots.txt."""
         started = time.perf_counter()
         siteurl = self.settings["SITEURL"]
@@ -231,6 +231,7 @@ class ExplainerGenerator(Generator):
             "page_description": head.description,
             "og_type": spec.og_type,
             "jsonld": head.jsonld,
+            "page_lang": spec.lang,
         }
         return str(template.render(common, **variables))
 

@@ -70,7 +70,7 @@ class Fingerprints:
             # A head derived from the variables (pages.Head made on demand) is covered by them and
             # by the code that derives it (in the global hash); a given head is hashed.
             head = spec.head if not callable(spec.head) else None
-            parts = [spec.path, spec.template, spec.title, spec.og_type, digester._plain(head),
+            parts = [spec.path, spec.lang, spec.template, spec.title, spec.og_type, digester._plain(head),
                      digester._plain(spec.variables)]
         finally:
             digester.reached = None

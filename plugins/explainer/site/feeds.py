@@ -15,6 +15,7 @@ from feedgenerator import Atom1Feed
 
 from ..data.markdown import render
 from ..data.model import Event
+from ..data.text import DEFAULT_LANGUAGE
 from . import urls
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -56,7 +57,8 @@ def latest(events: Sequence[Event]) -> tuple[Event, ...]:
 
 
 def atom_feed(
-    title: str, feed_path: str, page_path: str, siteurl: str, entries: Iterable[Event], author: str
+    title: str, feed_path: str, page_path: str, siteurl: str, entries: Iterable[Event], author: str,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> str:
     """The Atom document for `entries` (in the order given: `latest` gives them newest first)."""
     feed = _ReproducibleAtomFeed(
@@ -68,7 +70,7 @@ def atom_feed(
         description=title,
         feed_url=f"{siteurl}/{feed_path}",
         feed_guid=f"{siteurl}/{feed_path}",
-        language="en",
+        language=lang,
     )
     for event in entries:
         when = _event_datetime(event)

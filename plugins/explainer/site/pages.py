@@ -6,6 +6,7 @@ render pages in any order (or in parallel) without them depending on each other.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -13,6 +14,7 @@ from typing import Any
 
 from ..data.markdown import plain_text
 from ..data.model import Actor, Event, Law
+from ..data.text import DEFAULT_LANGUAGE
 from . import seo, urls
 from .site_context import SiteContext
 
@@ -48,17 +50,27 @@ class PageSpec:
     variables: dict[str, Any]
     """What the template presents, besides the common variables."""
     og_type: str = "website"
+    lang: str = DEFAULT_LANGUAGE
+    """The page's language: its <html lang>, its edition's address (`urls.edition`), and part
+    of its fingerprint."""
 
     def resolved_head(self) -> Head:
         return self.head() if callable(self.head) else self.head
 
 
-def all_pages(site: SiteContext, siteurl: str, sitename: str) -> Iterator[PageSpec]:
-    """Every HTML page of the explainer, except the content/pages handled by Pelican.
+def all_pages(site: SiteContext, siteurl: str, sitename: str, lang: str = DEFAULT_LANGUAGE) -> Iterator[PageSpec]:
+    """Every HTML page of the explainer in the edition of `lang`, except the content/pages
+    handled by Pelican.
 
     A spec's title and head come from its own variables or from plain values of the site
     context (counts, listing titles), never from a model object it does not hold: a rebuild
     keeps a page's fingerprint when the objects it holds did not change (`fingerprints`)."""
+    for spec in _pages(site, siteurl, sitename):
+        yield dataclasses.replace(spec, path=urls.edition(lang, spec.path), lang=lang) if lang != DEFAULT_LANGUAGE \
+            else spec
+
+
+def _pages(site: SiteContext, siteurl: str, sitename: str) -> Iterator[PageSpec]:
     data = site.dataset
     yield PageSpec(urls.HOME, "home.html", sitename,
                    Head(SITE_DESCRIPTION, seo.website_jsonld(siteurl, sitename, SITE_DESCRIPTION)),

@@ -88,11 +88,12 @@ def actor_jsonld(actor: Actor, siteurl: str) -> dict[str, Any]:
     return data
 
 
-def sitemap_xml(siteurl: str, paths: Iterable[str]) -> str:
-    """sitemap.xml listing every page path once, sorted so the file is stable."""
+def sitemap_xml(siteurl: str, pages: Iterable[tuple[str, str]]) -> str:
+    """sitemap.xml listing every page once, sorted so the file is stable; `pages` are (path,
+    language) pairs, so that an edition's pages can name their translations."""
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for path in sorted(set(paths)):
+    for path in sorted({path for path, _lang in pages}):
         lines.append(f"<url><loc>{escape(absolute(siteurl, path))}</loc></url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"

@@ -31,7 +31,15 @@ from functools import lru_cache
 import mdurl
 
 from ..data.model import Actor, Country, Event, Law
+from ..data.text import DEFAULT_LANGUAGE
 from ..data.vocab import EventKind
+
+
+def edition(lang: str, path: str) -> str:
+    """`path` in the edition of language `lang`: the default language's pages at the root, every
+    other language's under its code (`ru/timeline/`), so each edition has the same site map."""
+    return path if lang == DEFAULT_LANGUAGE else f"{lang}/{path}"
+
 
 HOME = ""
 TIMELINE = "timeline/"
