@@ -15,9 +15,7 @@ _ENTRIES = ("Source", "Country", "Law", "Actor", "Event")
 
 
 def facts(dataset: Dataset) -> tuple[object, ...]:
-    # `structure`, like each object's `digest`, is a hash for the build's caches, not a fact.
-    return tuple((f.name, _plain(getattr(dataset, f.name), top=True)) for f in dataclasses.fields(dataset)
-                 if f.name != "structure")
+    return tuple((f.name, _plain(getattr(dataset, f.name), top=True)) for f in dataclasses.fields(dataset))
 
 
 def _plain(value: object, top: bool = False) -> object:

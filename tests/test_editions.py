@@ -33,7 +33,7 @@ def test_the_default_edition_is_at_the_root_and_another_under_its_code(site: Sit
 def test_a_fingerprint_depends_on_the_language(site: SiteContext) -> None:
     prints = Fingerprints(site, "global")
     spec: PageSpec = next(iter(all_pages(site, "", "Site")))
-    assert prints.with_models(spec)[0] != prints.with_models(dataclasses.replace(spec, lang="ru"))[0]
+    assert prints.of_page(spec) != prints.of_page(dataclasses.replace(spec, lang="ru"))
 
 
 def test_every_page_says_its_language(built_site: BuiltSite) -> None:

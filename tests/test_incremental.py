@@ -15,12 +15,9 @@ import pytest
 
 from benchmarks import corpus as corpus_mod
 from benchmarks import scale
-from explainer.data import load
 from explainer.data.text import Text
 from explainer.output.caches import SAVE_MINIMUM, LineStore, MarkdownStore
 from explainer.output.digests import Digester
-from explainer.output.fingerprints import Fingerprints
-from explainer.site.site_context import build_site_context
 from tests.site_sample import sample_dataset
 
 N_EVENTS = 60
@@ -117,7 +114,7 @@ def _edits(corpus: corpus_mod.Corpus) -> dict[str, str]:
                                       after=f"  - id: {last}"),
         # An actor's name is on the index of actors, its country's page and its events' pages.
         "actor name": _replace_line(text, "    name: ", '    name: "Renamed actor"', after="actors:"),
-        # Prose of an entry other than an event: the structure holds, the law's digest changes.
+        # Prose of an entry other than an event: the law's digest changes.
         "law summary": _replace_line(text, "      ", "      A law summary written again.", after="laws:"),
     }
 
@@ -153,8 +150,8 @@ def test_incremental_rebuild_equals_clean_build(tmp_path: Path, corpus: corpus_m
     assert after != before
 
 
-def test_rebuild_with_forked_fingerprints_equals_clean_build(tmp_path: Path, corpus: corpus_mod.Corpus) -> None:
-    """Fingerprints split over two processes (as on a large site) find the same pages."""
+def test_rebuild_with_forked_rendering_equals_clean_build(tmp_path: Path, corpus: corpus_mod.Corpus) -> None:
+    """A rebuild whose pages render in two processes (as on a large site) equals a clean build."""
     forked = {"EXPLAINER_JOBS": 2, "EXPLAINER_PARALLEL_MINIMUM": 1}
     project = scale.make_project(corpus, tmp_path / "incremental")
     out = tmp_path / "incremental-output"
@@ -204,28 +201,6 @@ def test_a_page_deleted_by_hand_is_made_again(tmp_path: Path, corpus: corpus_mod
     page.unlink()
     _build(project, out)
     assert _tree(out) == before
-
-
-def test_summary_edits_keep_the_structure_and_the_shape(corpus: corpus_mod.Corpus) -> None:
-    """Markdown prose never decides what pages exist or what they list: editing summaries
-    leaves `Dataset.structure`, and so the shape a rebuild takes from the last build, as they
-    were; any other field changes the structure."""
-    text = corpus.events_yaml
-    middle, last = corpus.event_ids[N_EVENTS // 2], corpus.event_ids[-1]
-    edits = _edits(corpus)
-
-    def loaded(source: str) -> tuple[str, str | None]:
-        dataset = load._fast(source, None, 1)
-        assert dataset is not None and dataset.structure
-        site = build_site_context(dataset)
-        return dataset.structure, Fingerprints(site, "global").shape()
-
-    original = loaded(text)
-    assert original[1] is not None
-    prose_only = corpus_mod.edit_summary(corpus_mod.edit_summary(edits["law summary"], middle), last)
-    assert loaded(prose_only) == original
-    for description in ("title", "date", "law name", "source title", "actor name", "new event"):
-        assert loaded(edits[description])[0] != original[0], description
 
 
 def test_forked_workers_build_the_same_site(tmp_path: Path, corpus: corpus_mod.Corpus) -> None:

@@ -22,16 +22,15 @@ from .text import Text
 _BY_NAME = {c.name: c for c in COLLECTIONS}
 
 
-def build(entries: dict[str, list[Entry]], structure: str = "",
-          earlier: Mapping[str, Any] | None = None) -> model.Dataset:
-    """Pass 3: the model objects, references resolved, events in date order (`structure`: see
-    `Dataset.structure`; `earlier`: see `Builder.build`).
+def build(entries: dict[str, list[Entry]], earlier: Mapping[str, Any] | None = None) -> model.Dataset:
+    """Pass 3: the model objects, references resolved, events in date order (`earlier`: see
+    `Builder.build`).
 
     Raises Defect for a repeated key or event id, or a broken `dataset_rules` rule, and KeyError
     for a reference to an undefined key: none survives the whole-file way, so only the fast
     path, which skips pass 2, meets them.
     """
-    dataset = Builder(entries).build(structure, earlier or {})
+    dataset = Builder(entries).build(earlier or {})
     found = dataset_rules.breaches(dataset, today())
     if found:
         raise Defect(found[0].message)
@@ -85,7 +84,7 @@ class Builder:
         return [default if value is None else value if convert is None else convert(value)
                 for (convert, default), value in zip(self.plans[record], light, strict=True)]
 
-    def build(self, structure: str, earlier: Mapping[str, Any]) -> model.Dataset:
+    def build(self, earlier: Mapping[str, Any]) -> model.Dataset:
         """`earlier`: model objects of an earlier load, by their entries' digests (the preview's
         build server keeps them, see `load.prepare`). When every entry but the events is among
         them, at the same line, those objects are taken as they are, and so is every event whose
@@ -127,7 +126,7 @@ class Builder:
         built = tuple(event(line, light, digest) for _key, line, light, digest in ordered)
         tables = self.tables
         return model.Dataset(countries=tables["countries"], laws=tables["laws"], actors=tables["actors"],  # type: ignore[arg-type]
-                             sources=tables["sources"], events=built, structure=structure)  # type: ignore[arg-type]
+                             sources=tables["sources"], events=built)  # type: ignore[arg-type]
 
 
 _EVENT_ID = [spec.name for spec in ORDER["event"]].index("id")

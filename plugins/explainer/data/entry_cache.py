@@ -2,7 +2,7 @@
 
 One file in the cache folder, `entries-<version>.pickle`, maps an entry's digest (a hash of its
 collection and its exact text, see `entries`) to the marshalled record pass 1 made of it when
-it was valid: (key, line within the entry, light values, bracket profile, structure); see `load`.
+it was valid: (key, line within the entry, light values, bracket profile); see `load`.
 The version in the name is a hash of the code that reads entries and of the YAML library, so
 a change to either starts a new cache instead of trusting records another reader made.
 

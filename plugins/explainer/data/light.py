@@ -15,7 +15,6 @@ lives here, below both, as the light form does.
 from __future__ import annotations
 
 import dataclasses
-from typing import cast
 
 from . import model
 from .fields import RECORDS, Field, Kind
@@ -55,20 +54,6 @@ def light_values(raw: Raw) -> Values:
     values = raw.values
     return tuple(None if (value := values.get(spec.name)) is None else _lighten(spec, value)
                  for spec in ORDER[raw.record.name])
-
-
-def without_prose(record: str, light: Values) -> Values:
-    """Light values with every Markdown field (summaries) left out: what decides which pages
-    exist and what each lists (see `fingerprints.Fingerprints.structure`). Markdown prose is only
-    ever shown, never sorted, grouped or counted by; tests/test_incremental.py checks that
-    editing it leaves the site context's shape as it was."""
-    return tuple(
-        None if spec.kind is Kind.MARKDOWN
-        else tuple(without_prose(spec.record, item) for item in cast(Values, value))  # type: ignore[arg-type]
-        if spec.kind is Kind.RECORDS and value is not None
-        else value
-        for spec, value in zip(ORDER[record], light, strict=True)
-    )
 
 
 def _lighten(spec: Field, value: object) -> object:

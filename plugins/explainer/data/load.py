@@ -17,7 +17,6 @@ Two ways to the same Dataset:
 from __future__ import annotations
 
 import gc
-import hashlib
 import marshal
 import os
 from collections.abc import Sequence
@@ -29,7 +28,7 @@ from . import entries as entries_mod
 from .build import build
 from .entry_cache import EntryCache
 from .fields import COLLECTIONS
-from .light import Entry, without_prose
+from .light import Entry
 from .model import Dataset
 from .problems import EventsFileError, Problem
 from .validate import EntryReader, validate
@@ -99,12 +98,10 @@ def prepare(dataset: Dataset | None) -> None:
 PARALLEL_ABOVE = 200_000
 """Entries to read totalling more characters than this (about 200 events) go to forked workers."""
 
-Record = tuple[str | None, int, tuple[object, ...], tuple[int, int, int, int], str]
+Record = tuple[str | None, int, tuple[object, ...], tuple[int, int, int, int]]
 """What the cache keeps per entry, marshalled (builtins only; faster to read than pickle):
 (key, line of the entry in its own text, 0-based, light values, `yamlsource.bracket_profile`
-of its text, a hash of its light values without their Markdown prose (`Dataset.structure`))."""
-
-_RECORD_OF = {collection.name: collection.record for collection in COLLECTIONS}
+of its text)."""
 
 
 def _fast(text: str, cache_dir: Path | None, jobs: int | None) -> Dataset | None:
@@ -145,7 +142,6 @@ def _assemble(text: str, pieces: list[entries_mod.Piece], read: dict[str, bytes]
     """The Dataset from every entry's record (those `read` now, else those `known` from the
     cache), after the checks that span entries; `used` gets the record of each entry."""
     collected: dict[str, list[Entry]] = {c.name: [] for c in COLLECTIONS}
-    structure = hashlib.blake2b(digest_size=16)
     depth: int | None = 0
     for piece in pieces:
         collection, digest = piece.collection, piece.digest
@@ -157,15 +153,14 @@ def _assemble(text: str, pieces: list[entries_mod.Piece], read: dict[str, bytes]
         else:
             blob = used[digest] = read.get(digest) or known[digest]
             try:
-                key, line, values, profile, shape = marshal.loads(blob)
+                key, line, values, profile = marshal.loads(blob)
             except Exception:
                 raise _DamagedRecord from None
             collected[collection].append((key, piece.line + line, values, digest))
-            structure.update(shape.encode())
         depth = bracket_step(depth, profile)  # type: ignore[arg-type]
         if depth is None:
             return None
-    return build(collected, structure.hexdigest(), _earlier)
+    return build(collected, _earlier)
 
 
 def _read_missing(text: str, missing: list[entries_mod.Piece], jobs: int | None) -> dict[str, bytes] | None:
@@ -212,10 +207,7 @@ def _read_entries(text: str, pieces: Sequence[entries_mod.Piece]) -> dict[str, b
             key, line, values = reader.read(compose(f"{collection}:\n{body}", ""), collection)
         except Exception:  # a problem (EventsFileError, Defect), or anything else:
             return None    # the whole way decides, and reports it
-        # repr, not marshal: marshal's output depends on which equal strings are one object.
-        shape = hashlib.blake2b(repr((collection, key, without_prose(_RECORD_OF[collection], values)))
-                                .encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-        record: Record = (key, line - 2, values, bracket_profile(body), shape)
+        record: Record = (key, line - 2, values, bracket_profile(body))
         read[piece.digest] = marshal.dumps(record)  # type: ignore[arg-type]  # builtins only (see Record)
     return read
 

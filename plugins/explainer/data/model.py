@@ -183,10 +183,6 @@ class Dataset:
     sources: dict[str, Source] = field(default_factory=dict)
     events: tuple[Event, ...] = ()
     """Oldest first by `PartialDate.sort_key`, then by id."""
-    structure: str = field(default="", compare=False, repr=False)
-    """A hash of every entry but its Markdown prose, in file order, when the loader made one
-    (else ""): while it stays the same, so do the pages the site has and what each lists, so a
-    rebuild after a summary edit need not work that out again."""
 
     def referable(self) -> list[Country | Law | Actor | Source]:
         """Every object other than the events: those model objects refer to (none refers to an event)."""

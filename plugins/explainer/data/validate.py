@@ -75,7 +75,7 @@ class _Validator(ValueReader):
         if self.problems:
             raise EventsFileError(self.problems)
         dataset = Builder({name: [(raw.key, raw.line, light_values(raw), "") for raw in raws]
-                           for name, raws in self.entries.items()}).build("", {})
+                           for name, raws in self.entries.items()}).build({})
         for breach in dataset_rules.breaches(dataset, today()):
             self.report(self.breach_node(breach), breach.message)
         if self.problems:

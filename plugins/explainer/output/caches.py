@@ -48,41 +48,26 @@ def _header(kind: str, *more: Any) -> tuple[Any, ...]:
 
 
 class OutputRecord:
-    """Fingerprints of the files of the published site, and of the build in progress."""
+    """The fingerprint of each file of the published site (`previous`), and of this build's
+    (`current`). Forgotten just before the swap and saved after it, so a build that dies in
+    between leaves no record, and the next one renders everything."""
 
     def __init__(self, cache_dir: Path | None, output_path: Path, global_hash: str | None,
                  still_there: Callable[[str], bool] | None = None) -> None:
-        """`still_there(relative)`: whether a published file is still in `output_path` (default:
-        a stat each; the build passes `publish.still_there`)."""
-        self.output_path = output_path
+        """`still_there(relative)`: whether a published file can be kept (default: a stat; the
+        build passes `publish.still_there`)."""
         self._still_there = still_there or (lambda relative: os.path.exists(os.path.join(output_path, relative)))
         self.global_hash = global_hash
         # Not resolved: OUTPUT_PATH is a link to the build folder it shows, which changes at every publish.
         key = hashlib.blake2b(os.path.abspath(output_path).encode(), digest_size=8).hexdigest()
         self.path = cache_dir / f"outputs-{key}.marshal" if cache_dir is not None else None
-        self.previous: dict[str, tuple[str, tuple[str, ...]]] = {}
-        """Per file: its fingerprint and the digests of the model objects it shows directly."""
-        self.current: dict[str, tuple[str, tuple[str, ...]]] = {}
-        self.previous_inputs: str | None = None
-        self.inputs: str | None = None
-        """Fingerprint of what the site context is made from (`Fingerprints.of_site`)."""
+        self.previous: dict[str, str] = {}
+        self.current: dict[str, str] = {}
         self.forgotten = False
-        """Whether `forget` removed the record file (so `save` must write it again)."""
-        self.previous_shape: str | None = None
-        self.shape: str | None = None
-        """The site context's shape (`Fingerprints.shape`)."""
-        self.previous_structure: str | None = None
-        self.structure: str | None = None
-        """What decides the shape (`Fingerprints.structure`)."""
-        self.previous_models: dict[str, str] = {}
-        self.models: dict[str, str] = {}
-        """Model objects' digests by their entries' (`Fingerprints.model_digests`)."""
-        if self.path is None or global_hash is None:
-            return
-        found = _load(self.path, _header("outputs", global_hash))
-        if isinstance(found, tuple) and len(found) == 5 and isinstance(found[4], dict) and isinstance(found[3], dict):
-            (self.previous_inputs, self.previous_shape, self.previous_structure, self.previous_models,
-             self.previous) = found
+        if self.path is not None and global_hash is not None:
+            found = _load(self.path, _header("outputs", global_hash))
+            if isinstance(found, dict):
+                self.previous = found
 
     @property
     def enabled(self) -> bool:
@@ -91,32 +76,13 @@ class OutputRecord:
     def unchanged(self, relative: str, fingerprint: str | None) -> bool:
         """True when the published file was made from the same inputs and is still there (a
         file deleted from the output by hand is made again)."""
-        before = self.previous.get(relative)
-        if before is None or fingerprint is None or before[0] != fingerprint:
-            return False
-        return self._still_there(relative)
+        return fingerprint is not None and self.previous.get(relative) == fingerprint and self._still_there(relative)
 
-    def models_unchanged(self, relative: str, known: frozenset[str]) -> str | None:
-        """The recorded fingerprint of `relative` if every model object it showed still has its
-        digest (`known`: the digests of this build's objects), else None. Valid only while the
-        site context's shape is the recorded one: then the page shows the same objects, in the
-        same places, and nothing else that changed."""
-        before = self.previous.get(relative)
-        if before is None or self.shape is None or self.shape != self.previous_shape or not known.issuperset(before[1]):
-            return None
-        return before[0]
-
-    def note(self, relative: str, fingerprint: str, models: tuple[str, ...] = ()) -> None:
-        self.current[relative] = (fingerprint, models)
-
-    def keep(self, relative: str) -> None:
-        self.current[relative] = self.previous[relative]
+    def note(self, relative: str, fingerprint: str) -> None:
+        self.current[relative] = fingerprint
 
     def forget(self) -> None:
-        """Called before publishing: until `save`, no record says what OUTPUT_PATH holds. A
-        publish killed half-way leaves some new files among the old; a record kept through it
-        would let the next build keep a new page as if it were the old one (after a revert,
-        say), and the wrong page would stay."""
+        """Called just before the swap: until `save`, no record says what OUTPUT_PATH holds."""
         self.forgotten = True
         if self.path is not None:
             try:
@@ -127,14 +93,9 @@ class OutputRecord:
             # would be trusted by the next build.
 
     def save(self) -> None:
-        """Called after publishing: the record now describes the published files."""
-        if self.enabled and self.path is not None and (
-            self.forgotten
-            or self.current != self.previous or self.inputs != self.previous_inputs or self.shape != self.previous_shape
-            or self.structure != self.previous_structure or self.models != self.previous_models
-        ):
-            _save_atomically(self.path, _header("outputs", self.global_hash),
-                             (self.inputs, self.shape, self.structure, self.models, self.current))
+        """Called after the swap: the record now describes the published files."""
+        if self.enabled and self.path is not None and (self.forgotten or self.current != self.previous):
+            _save_atomically(self.path, _header("outputs", self.global_hash), self.current)
 
 
 SAVE_MINIMUM = 100

@@ -3,8 +3,6 @@
 A page's fingerprint (`fingerprints`) hashes its spec's variables. Model objects in them are
 hashed by `Digester.model`: the object's own entry, the objects it refers to (an event's laws,
 actors, sources and countries), and, for a source, the bibliography page it is listed on.
-`Shape` gives the site context's plain values with every model object standing as its
-place in the dataset: which pages exist and which objects each shows, not what they say.
 """
 from __future__ import annotations
 
@@ -12,7 +10,7 @@ import dataclasses
 import enum
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from ..data import model
@@ -22,8 +20,6 @@ from ..data.text import Text
 
 _MODEL_TYPES = frozenset({Event, Law, Actor, Source, Country})
 
-
-_MODEL_TYPES = frozenset({Event, Law, Actor, Source, Country})
 
 class Digester:
     """Deep hashes of template inputs; each model object is hashed once per build.
@@ -45,18 +41,12 @@ class Digester:
         # Digests are hex strings: `repr` copies them as they are, where bytes would be escaped.
         self._memo: dict[int, str] = {}
         self._keep: list[Any] = []  # memo keys are ids: keep the objects alive
-        self.reached: list[str] | None = None
-        """When a list: the digests of the model objects `_plain` meets are appended to it."""
-
-    def digest(self, value: Any) -> str:
-        return hashlib.blake2b(repr(self._plain(value)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
     def model(self, value: Any) -> str:
         """The digest of one model object (Event, Law, Actor, Source, Country)."""
         key = id(value)
         done = self._memo.get(key)
         if done is None:
-            reached, self.reached = self.reached, None  # the digest covers what it refers to
             kind = type(value)
             own = getattr(value, "digest", "")
             if own:  # all strings (the key is a slug, an id or a code): joined, not repr'd
@@ -68,28 +58,13 @@ class Digester:
             else:
                 plain: list[Any] = [kind.__name__]
                 for name in _field_names(kind):
-                    plain.append(self._plain(getattr(value, name)))
+                    plain.append(self.plain(getattr(value, name)))
                 if kind is Source:
                     plain.append(self._source_path(value))
                 text = repr(plain)
             done = self._memo[key] = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
             self._keep.append(value)
-            self.reached = reached
         return done
-
-    def known(self) -> frozenset[str]:
-        """The digests of every model object hashed so far."""
-        return frozenset(self._memo.values())
-
-    @property
-    def memo(self) -> dict[int, str]:
-        return self._memo
-
-    def seed(self, pairs: Iterable[tuple[Any, str]]) -> None:
-        """Take each (model object, digest) as already hashed (`Fingerprints.reuse_model_digests`)."""
-        for value, done in pairs:
-            self._memo[id(value)] = done
-            self._keep.append(value)
 
     def _references(self, value: Any, out: list[Any]) -> None:
         """Append the digests of the model objects `value`'s fields refer to, in field order."""
@@ -107,44 +82,31 @@ class Digester:
             elif item is not None:
                 self._references(item, out)
 
-    def _plain(self, value: Any) -> Any:
+    def plain(self, value: Any) -> Any:
+        """`value` as nested tuples of plain values, model objects standing as their digests."""
         kind = type(value)
         if kind in _ATOMS or value is None:
             return value
         if kind in _MODEL_TYPES:
-            done = self._memo.get(id(value)) or self.model(value)
-            if self.reached is not None:
-                self.reached.append(done)
-            return done
+            return self._memo.get(id(value)) or self.model(value)
         if kind is tuple or kind is list:
             memo = self._memo  # most tuples are of events: their digests are usually known
-            reached = self.reached
-            if reached is None:
-                return tuple([memo.get(id(item)) or self._plain(item) for item in value])
-            items = []
-            for item in value:
-                known = memo.get(id(item))  # only model objects are in the memo
-                if known is None:
-                    items.append(self._plain(item))
-                else:
-                    reached.append(known)
-                    items.append(known)
-            return tuple(items)
+            return tuple([memo.get(id(item)) or self.plain(item) for item in value])
         if kind is Text:
             return value.values
         if kind is PartialDate:
             return (value.year, value.month, value.day)
         names = _FIELD_NAMES.get(kind)
         if names is not None:  # a dataclass seen before
-            return (kind.__name__,) + tuple([self._plain(getattr(value, name)) for name in names])
+            return (kind.__name__,) + tuple([self.plain(getattr(value, name)) for name in names])
         if isinstance(value, enum.Enum):
             return (kind.__name__, value.value)
         if isinstance(value, str):  # Markup
             return (kind.__name__, str(value))
         if isinstance(value, dict):
-            return ("dict",) + tuple([(self._plain(key), self._plain(item)) for key, item in value.items()])
+            return ("dict",) + tuple([(self.plain(key), self.plain(item)) for key, item in value.items()])
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return (kind.__name__,) + tuple([self._plain(getattr(value, name)) for name in _field_names(kind)])
+            return (kind.__name__,) + tuple([self.plain(getattr(value, name)) for name in _field_names(kind)])
         raise TypeError(f"cannot fingerprint a {kind.__name__}")
 
 
@@ -178,64 +140,5 @@ def _reference_fields(kind: type) -> tuple[str, ...]:
         )
     return names
 
-
-class Shape:
-    """Plain values of a site context with model objects replaced by their place in the dataset
-    (a number, which is quick to compare and to `repr`); see `Fingerprints.shape`. Tuples of
-    model objects, the bulk of a site context, are turned into numbers in one comprehension."""
-
-    def __init__(self, data: Any) -> None:
-        # From 1: a place is never falsy.
-        self._places = {id(value): number for number, value in enumerate(data.entries(), 1)}
-        self._done: dict[int, Any] = {}  # by id: the context is alive while it is walked
-
-    def plain(self, value: Any) -> Any:
-        kind = type(value)
-        if kind in _ATOMS or value is None:
-            return value
-        places = self._places
-        if kind is tuple or kind is list:
-            # Tuples of model objects are the bulk; a tuple whose first item is none is walked.
-            found = [places.get(id(item)) for item in value] if value and id(value[0]) in places else [None]
-            if None in found:
-                # Not only model objects: tuples of the context may be shared (the page links of
-                # a listing), so each is walked once (lists are made here: never remembered).
-                done = self._done.get(id(value)) if kind is tuple else None
-                if done is not None:
-                    return done
-                atoms, plain = _ATOMS, self.plain
-                found = [
-                    places.get(id(item)) or (item if type(item) in atoms else plain(item)) for item in value
-                ]
-                if kind is tuple:
-                    self._done[id(value)] = done = tuple(found)
-                    return done
-            return tuple(found)
-        names = _FIELD_NAMES.get(kind)
-        if names is not None and kind not in _MODEL_TYPES:  # a dataclass seen before
-            # Listings of one country share their tuple of page links: each is walked once.
-            done = self._done.get(id(value))
-            if done is None:
-                plain = self.plain
-                done = self._done[id(value)] = (kind.__name__,) + tuple([plain(getattr(value, name)) for name in names])
-            return done
-        if kind in _MODEL_TYPES:
-            place = places.get(id(value))
-            if place is None:
-                raise TypeError("a model object outside the dataset")  # no shortcut for such a context
-            return place
-        if isinstance(value, dict):
-            return ("dict", self.plain(list(value)), self.plain(list(value.values())))
-        if kind is Text:
-            return value.values
-        if kind is PartialDate:
-            return (value.year, value.month, value.day)
-        if isinstance(value, enum.Enum):
-            return (kind.__name__, value.value)
-        if isinstance(value, str):  # Markup
-            return (kind.__name__, str(value))
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return (kind.__name__,) + tuple([self.plain(getattr(value, name)) for name in _field_names(kind)])
-        raise TypeError(f"cannot fingerprint a {kind.__name__}")
 
 

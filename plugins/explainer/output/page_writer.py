@@ -2,10 +2,9 @@
 
 `SiteWriter.pages` is what the generator calls with the list of page specs. For each page it:
 
-1. computes the page's fingerprint (`fingerprints.Fingerprints`; on a rebuild only for pages
-   showing a model object that changed, unless the site context changed shape) and, when
-   the published site already holds this page made from the same inputs, keeps the
-   published file without rendering it;
+1. computes the page's fingerprint (`fingerprints.Fingerprints.of_page`) and, when the
+   published site already holds this page made from the same inputs, keeps the published
+   file without rendering it (a first build computes them while rendering, in the workers);
 2. renders the others, in this process or split over forked workers (`parallel`), after
    rendering every Markdown text once (also split over the workers) so that no worker
    parses a text another one parsed;
@@ -42,17 +41,8 @@ logger = logging.getLogger(__name__)
 
 PARALLEL_MINIMUM = 200
 """Fewer pages than this to render are not worth a fork."""
-OWN_SLOTS = 3
-"""With the other files to write, this process fingerprints one page in OWN_SLOTS * jobs:
-writing them costs about what fingerprinting half the pages of 10,000 events does."""
-
-Print = tuple[str | None, tuple[str, ...]]
-"""A page's fingerprint (None: always rendered) and the digests of the model objects it shows
-(`fingerprints.Fingerprints.with_models`)."""
-
-FINGERPRINT_SHARE = 20
-"""Fingerprinting a page costs about a twentieth of rendering it: forking for fingerprints
-needs that many times more pages (4,000 with the default PARALLEL_MINIMUM)."""
+Todo = list[tuple[Any, str, str | None]]
+"""Pages to render: (spec, file, fingerprint; None when computed while rendering, or never)."""
 
 
 def markdown_version() -> str:
@@ -96,112 +86,66 @@ class SiteWriter:
     def pages(
         self, specs: list[Any], render: Callable[[Any], str], other_files: Callable[[], None] | None = None
     ) -> None:
-        """Stage every page of `specs`; `render(spec)` gives its HTML. `other_files()` (the data
-        files, feeds and sitemap) runs while forked workers fingerprint the pages of a large
-        site, or else after the pages: never beside rendering workers, which would raise the
-        build's peak of memory by the data files' ~40 MB."""
+        """Write every page of `specs`; `render(spec)` gives its HTML. `other_files()` (the data
+        files, feeds and sitemap) runs beside the rendering of a rebuild's few pages, or else after
+        the pages: never beside the workers of a large render, which would raise the build's peak
+        of memory by the data files' size."""
         started = time.perf_counter()
         settings = self.generator.settings
         staging, record, prints = self.staging, self.record, self.prints
-        todo: list[tuple[Any, str, Print | None]] = []
-        kept: list[str] = []
-        # With no record to compare with (a first build, or templates changed) nothing can be
-        # skipped: the fingerprints are then computed while rendering, in the workers.
+        # With no record to compare with (a first build, or the code or templates changed)
+        # nothing can be kept: the fingerprints are then computed while rendering, in the workers.
         deferred = not record.previous
-        jobs = parallel.worker_count(settings.get("EXPLAINER_JOBS"))
-        minimum = int(settings.get("EXPLAINER_PARALLEL_MINIMUM", PARALLEL_MINIMUM))
-        other_files_done = False
-        if deferred:
-            found: list[Print | None] = [None] * len(specs)
-        else:
-            record.inputs = prints.of_site()
-            record.structure = prints.structure()
-            if record.inputs is not None and record.inputs == record.previous_inputs:
-                # Same inputs as the published site: every page has its recorded fingerprint,
-                # every model object its digest (the data files' fingerprints need them).
-                record.shape, record.models = record.previous_shape, record.previous_models
-                prints.reuse_model_digests(record.previous_models)
-                found = [self._recorded(spec) for spec in specs]
-            else:
-                # Pages whose model objects all kept their digests keep their fingerprints, as
-                # long as the site context has the same shape; the others are fingerprinted.
-                # The shape is the last build's when what decides it is (a summary edit): else
-                # it is worked out (~0.15 s at 10,000 events; computing it in a forked process
-                # while this one writes the other files was slower: the fork's copied pages slow
-                # those writes down).
-                if record.structure is not None and record.structure == record.previous_structure:
-                    record.shape = record.previous_shape
-                    prints.reuse_model_digests(record.previous_models)
-                else:
-                    record.shape = prints.shape()
-                record.models = prints.model_digests()
-                known = prints.digester.known()
-                found = [None] * len(specs)
-                missing: list[int] = []
-                for index, spec in enumerate(specs):
-                    relative = urls.to_file(spec.path)
-                    fingerprint = record.models_unchanged(relative, known)
-                    if fingerprint is None:
-                        missing.append(index)
-                    else:
-                        found[index] = record.previous[relative]
-                other_files_done = self._fingerprints(specs, missing, found, jobs, minimum, other_files)
-                logger.debug("explainer: %d pages fingerprinted, %d kept their fingerprints", len(missing),
-                             len(specs) - len(missing))
-        for spec, print_ in zip(specs, found, strict=True):
+        todo: Todo = []
+        kept: list[str] = []
+        for spec in specs:
             relative = urls.to_file(spec.path)
-            if print_ is not None and record.unchanged(relative, print_[0]):
-                record.keep(relative)
+            fingerprint = None if deferred else prints.of_page(spec)
+            if record.unchanged(relative, fingerprint):
+                assert fingerprint is not None
+                record.note(relative, fingerprint)
                 kept.append(relative)
             else:
-                todo.append((spec, relative, print_))
+                todo.append((spec, relative, fingerprint))
         produced(staging, kept, kept=True)
         produced(staging, [relative for _spec, relative, _print in todo])
         fingerprinted = time.perf_counter()
 
-        def work(
-            share: list[tuple[Any, str, Print | None]],
-        ) -> tuple[list[str], list[tuple[str, str, tuple[str, ...]]]]:
+        def work(share: Todo) -> tuple[list[str], list[tuple[str, str]]]:
             same: list[str] = []
-            notes: list[tuple[str, str, tuple[str, ...]]] = []
-            for spec, relative, print_ in share:
-                data = render(spec).encode("utf-8")
-                if not write(staging, relative, data):
+            notes: list[tuple[str, str]] = []
+            for spec, relative, fingerprint in share:
+                if not write(staging, relative, render(spec).encode("utf-8")):
                     same.append(relative)
                 if deferred:
-                    print_ = prints.with_models(spec)
-                if print_ is not None and print_[0] is not None:
-                    notes.append((relative, print_[0], print_[1]))
+                    fingerprint = prints.of_page(spec)
+                if fingerprint is not None:
+                    notes.append((relative, fingerprint))
             return same, notes
 
+        jobs = parallel.worker_count(settings.get("EXPLAINER_JOBS"))
+        minimum = int(settings.get("EXPLAINER_PARALLEL_MINIMUM", PARALLEL_MINIMUM))
         forked = jobs > 1 and len(todo) >= minimum
+        other_files_done = False
         prepare_folders(staging, [relative for _spec, relative, _print in todo])
         if forked:
             _render_markdown_in_workers(self.generator.dataset, jobs, minimum)
             units, weights = _units(todo)
             shares = [[item for unit in share for item in unit] for share in parallel.split(units, weights, jobs)]
-            # A first build's shape is for the next build: this process computes it once its
-            # share is rendered, while the workers finish theirs.
-            results = parallel.run_shares(shares, work, self._take_shape if deferred else None)
-        elif todo and other_files is not None and not other_files_done and jobs > 1:
+            results = parallel.run_shares(shares, work)
+        elif todo and other_files is not None and jobs > 1:
             # A rebuild's few pages render in one forked process while this one writes the data
             # files and feeds (~0.2 s at 10,000 events), instead of one after the other.
             results = parallel.run_shares([[], todo], work, other_files)
             other_files_done = True
         else:
             results = [work(todo)]
-        if deferred and record.shape is None:
-            self._take_shape()
         for same, notes in results:
             produced(staging, same, kept=True)
-            for relative, fingerprint, models in notes:
-                record.note(relative, fingerprint, models)
+            for relative, fingerprint in notes:
+                record.note(relative, fingerprint)
         if other_files is not None and not other_files_done:
             other_files()
-        if deferred:  # for the next build (the data files have digested every event by now)
-            record.inputs = prints.of_site()
-            record.structure = prints.structure()
-            record.models = prints.model_digests()
         logger.info(
             "explainer: %d pages: %d rendered, %d unchanged and kept; fingerprints %.2f s, rendering %.2f s "
             "(%d process%s)",
@@ -209,53 +153,13 @@ class SiteWriter:
             jobs if forked else 1, "es" if forked else "",
         )
 
-    def _take_shape(self) -> None:
-        self.record.shape = self.prints.shape()
-
-    def _recorded(self, spec: Any) -> Print:
-        """The fingerprint recorded for the page of `spec` (computed if none was)."""
-        before = self.record.previous.get(urls.to_file(spec.path))
-        return before if before is not None else self.prints.with_models(spec)
-
-    def _fingerprints(
-        self, specs: list[Any], indexes: list[int], found: list[Print | None], jobs: int, minimum: int,
-        other_files: Callable[[], None] | None,
-    ) -> bool:
-        """Fingerprint the specs at `indexes` into `found`; return whether `other_files()` was run meanwhile.
-
-        When there are many, they are split over `jobs` forked processes once the events'
-        digests (which most pages use) are known, so that every process inherits them; this
-        process then takes a small share and writes the other files (data files, feeds: they
-        do not depend on the pages) while the workers finish theirs.
-        """
-        prints = self.prints
-        if jobs == 1 or len(indexes) < minimum * FINGERPRINT_SHARE:
-            for index in indexes:
-                found[index] = prints.with_models(specs[index])
-            return False
-        for event in self.generator.dataset.events:
-            prints.digester.model(event)
-        # The n-th index goes to process `owner[n % len(owner)]`: process 0 (this one)
-        # owns one slot in OWN_SLOTS * jobs when it also has the other files to write.
-        slots = OWN_SLOTS * jobs if other_files is not None else jobs
-        owner = [0] + [1 + slot % (jobs - 1) for slot in range(slots - 1)]
-        shares: list[list[int]] = [[] for _ in range(jobs)]
-        for position, index in enumerate(indexes):
-            shares[owner[position % slots]].append(index)
-        results = parallel.run_shares(
-            shares, lambda share: [prints.with_models(specs[index]) for index in share], other_files)
-        for share, prints_of_share in zip(shares, results, strict=True):
-            for index, print_ in zip(share, prints_of_share, strict=True):
-                found[index] = print_
-        return other_files is not None
-
     def file(self, relative: str, make: Callable[[], str | bytes], inputs: tuple[Any, ...] | None = None) -> None:
         """Stage the file `make()` writes (text is written as UTF-8), unless `inputs` (everything
         it is made from besides this plugin's code and settings) are those of the published
         file, which is kept."""
         fingerprint = self.prints.of_inputs(relative, *inputs) if inputs is not None else None
         if fingerprint is not None and self.record.unchanged(relative, fingerprint):
-            self.record.keep(relative)
+            self.record.note(relative, fingerprint)
             produced(self.staging, (relative,), kept=True)
             return
         made = make()
@@ -263,7 +167,7 @@ class SiteWriter:
         del made
         produced(self.staging, (relative,), kept=not write(self.staging, relative, data))
         if fingerprint is not None:
-            self.record.note(relative, fingerprint)  # no models: files are fingerprinted anew
+            self.record.note(relative, fingerprint)
 
     def cached(self, kind: str, make: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
         """`make(model object)`, remembered between builds by the object's digest (a line of
@@ -294,7 +198,7 @@ page costs 10: measured at 10,000 events (2.9 ms and 0.7 ms of CPU each, plus ~0
 of file-system time for its folder and file)."""
 
 
-def _units(todo: list[tuple[Any, str, Print | None]]) -> tuple[list[list[Any]], list[int]]:
+def _units(todo: Todo) -> tuple[list[list[Any]], list[int]]:
     """Group pages so that no two workers render the same event cards, with a cost for each group.
 
     Event cards are rendered once per process and reused; timeline listings (by year,
