@@ -151,7 +151,8 @@ class CheckedBytecodeCache(FileSystemBytecodeCache):
             pass  # a cache that cannot be written costs the next build time, nothing else
 
 
-PAGE_DEFAULTS: dict[str, Any] = {"listing": None, "filter_country": None, "filter_kind": None, "noindex": False}
+PAGE_DEFAULTS: dict[str, Any] = {"listing": None, "listing_size": None, "filter_country": None, "filter_kind": None,
+                                 "noindex": False}
 """Optional page variables: templates run with StrictUndefined, so every name they test exists."""
 
 

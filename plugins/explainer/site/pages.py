@@ -15,7 +15,7 @@ from typing import Any
 from ..data.markdown import plain_text
 from ..data.model import Actor, Event, Law
 from ..data.text import DEFAULT_LANGUAGE
-from . import seo, urls
+from . import seo, urls, words
 from .site_context import SiteContext
 
 SITE_DESCRIPTION = (
@@ -81,19 +81,21 @@ def _pages(site: SiteContext, siteurl: str, sitename: str) -> Iterator[PageSpec]
     yield PageSpec(urls.TIMELINE, "timeline.html", "Timeline",
                    Head(f"All {len(data.events)} events, by year, country and kind."),
                    {"listing": None, "years": site.years, "country_counts": country_counts,
+                    "year_counts": {year.year: words.count(year.count, "event") for year in site.years},
                     "kinds_used": site.kinds_used})
     for listing in site.timeline_pages:
         yield PageSpec(listing.path, "timeline.html", listing.title,
                        Head(f"{listing.count} events in {listing.title.removeprefix('Timeline: ')}."),
-                       {"listing": listing})
+                       {"listing": listing, "listing_size": _listing_size(listing)})
     for code, listings in site.country_timelines.items():
         for listing in listings:
             yield PageSpec(listing.path, "timeline.html", listing.title, Head(listing.intro),
-                           {"listing": listing, "filter_country": data.countries[code]})
+                           {"listing": listing, "listing_size": _listing_size(listing),
+                            "filter_country": data.countries[code]})
     for kind, listings in site.kind_timelines.items():
         for listing in listings:
             yield PageSpec(listing.path, "timeline.html", listing.title, Head(listing.intro),
-                           {"listing": listing, "filter_kind": kind})
+                           {"listing": listing, "listing_size": _listing_size(listing), "filter_kind": kind})
     for event in data.events:
         yield PageSpec(urls.event(event), "event.html", event.title.en, partial(_event_head, event, siteurl),
                        {"event": event, "timeline_path": site.timeline_paths[event.id]}, og_type="article")
@@ -105,12 +107,14 @@ def _pages(site: SiteContext, siteurl: str, sitename: str) -> Iterator[PageSpec]
         )
         yield PageSpec(urls.country(country), "country.html", country.name.en, Head(described),
                        {"country": country, "status": status, "listing": site.country_timelines[code][0],
+                        "figures": tuple((figure, words.number(figure.value)) for figure in country.figures),
                         "summary": site.country_summaries.get(code), "history": site.status_history.get(code, ()),
                         "laws": site.laws_of_country.get(code, ()), "actors": site.actors_of_country.get(code, ())})
     yield PageSpec(urls.LAWS, "laws.html", "Laws",
                    Head(f"A glossary of the {len(data.laws)} laws named in the events."),
                    {"laws_by_country": site.laws_by_country,
-                    "event_counts": {slug: len(site.events_of_law.get(slug, ())) for slug in data.laws}})
+                    "event_counts": {slug: words.count(len(site.events_of_law.get(slug, ())), "event")
+                                     for slug in data.laws}})
     for law in data.laws.values():
         yield PageSpec(urls.law(law), "law.html", law.short_name.en, partial(_law_head, law, siteurl),
                        {"law": law, "events": site.events_of_law.get(law.slug, ())})
@@ -128,6 +132,12 @@ def _pages(site: SiteContext, siteurl: str, sitename: str) -> Iterator[PageSpec]
                        {"source_page": page, "example": data.events[-1] if page.number == 1 else None})
     yield PageSpec(urls.NOT_FOUND, "404.html", "Page not found", Head("This address does not exist on the site."),
                    {"noindex": True})
+
+
+def _listing_size(listing: Any) -> str:
+    """'120 events, page 2 of 3' (or '1 event')."""
+    size = words.count(listing.count, "event")
+    return f"{size}, {words.page_of(listing.number, len(listing.pages))}" if len(listing.pages) > 1 else size
 
 
 # Heads made from a page's variables (the event, law or actor) and the settings alone, which
