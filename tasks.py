@@ -134,6 +134,18 @@ def validate(c: Context, github: bool = False, file: str = "events.yaml") -> Non
         raise Exit(code=1)
 
 
+@task
+def translations(c: Context, lang: str = "", strict: bool = False, file: str = "events.yaml") -> None:
+    """List, per language, the entries of events.yaml whose texts are not translated yet.
+
+    Each line is `events.yaml:LINE: [LANG] ENTRY: fields`; a count per language follows.
+    `--lang ru` limits it to one language; `--strict` exits 1 when anything is missing.
+    """
+    argv: list[str | Path] = [PYTHON, "-m", "explainer", "translations", file]
+    argv += ["--lang", lang] * bool(lang) + ["--strict"] * strict
+    _run(c, argv)
+
+
 # --- build and publish ------------------------------------------------------------------------
 
 

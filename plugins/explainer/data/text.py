@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DEFAULT_LANGUAGE = "en"
-LANGUAGES = ("en", "ru")
+LANGUAGES = ("en", "ru", "kk", "ky")
 """Languages a text may carry; English is required, the others optional."""
 
 

@@ -1,4 +1,4 @@
-"""Command line: `python -m explainer validate [PATH] [--github]` and `python -m explainer schema`.
+"""Command line: `python -m explainer validate [PATH] [--github]`, `translations` and `schema`.
 
 `validate` checks the file and, when there is one beside it, the content/ folder (its country
 pages and other pages, see `content_rules`); it prints each problem as
@@ -16,6 +16,7 @@ from pathlib import Path
 from ..data import content_rules
 from ..data.load import load_dataset
 from ..data.problems import EventsFileError, Problem
+from ..data.text import DEFAULT_LANGUAGE, LANGUAGES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,11 +27,26 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--github", action="store_true", help="also print GitHub Actions ::error annotations")
     check.add_argument("--countries", metavar="DIR", help="folder of the country pages, each country's <code>.md "
                        "(default: content/countries beside the file); content/ beside the file is checked too")
+    gaps = commands.add_parser("translations", help="list, per language, the texts not yet translated")
+    gaps.add_argument("path", nargs="?", default="events.yaml", help="the file to read (default: events.yaml)")
+    gaps.add_argument("--lang", action="append", choices=[lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE],
+                      help="only this language (repeatable; default: every language but English)")
+    gaps.add_argument("--strict", action="store_true", help="exit 1 when any text is not translated")
     schema = commands.add_parser("schema", help="write schema/events.schema.json from the field definitions")
     schema.add_argument("--check", action="store_true", help="exit 1 if the committed schema is out of date")
     args = parser.parse_args(argv)
     if args.command == "validate":
         return validate(args.path, github=args.github, countries=args.countries)
+    if args.command == "translations":
+        from .translations import report
+
+        try:
+            return report(args.path, tuple(args.lang or LANGUAGES), strict=args.strict)
+        except EventsFileError as error:
+            for problem in error.problems:
+                print(problem, file=sys.stderr)
+            print("fix these problems first: `python -m explainer validate`", file=sys.stderr)
+            return 1
     return write_schema(check_only=args.check)
 
 
