@@ -43,7 +43,9 @@ JINJA_ENVIRONMENT = {
     "undefined": StrictUndefined,
     "trim_blocks": True,
     "lstrip_blocks": True,
-    "extensions": [],
+    # Interface strings go through gettext ({% trans %}, _()); the catalogs are in
+    # themes/explainer/translations/ and each edition installs its own (explainer.site.words).
+    "extensions": ["jinja2.ext.i18n"],
 }
 
 # content/pages only (about, how to cite, ...), at pretty URLs.

@@ -106,6 +106,8 @@ def install_template_helpers(generator: Any) -> None:
         urls=urls, page_html=trusted_page_html, markdown=render, SITEURL=generator.settings["SITEURL"]
     )
     generator.env.filters["external"] = urls.external
+    if hasattr(generator.env, "install_null_translations"):  # jinja2.ext.i18n, set in JINJA_ENVIRONMENT
+        generator.env.install_null_translations(newstyle=True)
     fragments.install(generator.env)
     folder = page_writer.cache_dir(generator.settings)
     if folder is not None:
