@@ -13,6 +13,7 @@ from explainer.output.fingerprints import Fingerprints
 from explainer.site import urls
 from explainer.site.pages import PageSpec, all_pages
 from explainer.site.site_context import SiteContext, build_site_context
+from explainer.site.words import Words
 from tests.conftest import ROOT, BuiltSite
 from tests.site_html import soup
 
@@ -24,7 +25,7 @@ def site() -> SiteContext:
 
 def test_the_default_edition_is_at_the_root_and_another_under_its_code(site: SiteContext) -> None:
     english = list(all_pages(site, "", "Site"))
-    russian = list(all_pages(site, "", "Site", lang="ru"))
+    russian = list(all_pages(site, "", "Site", Words("ru")))
     assert {spec.lang for spec in english} == {"en"} and {spec.lang for spec in russian} == {"ru"}
     assert [f"ru/{spec.path}" for spec in english] == [spec.path for spec in russian]
     assert urls.edition("en", urls.TIMELINE) == "timeline/" and urls.edition("kk", urls.HOME) == "kk/"

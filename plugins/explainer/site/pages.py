@@ -15,8 +15,9 @@ from typing import Any
 from ..data.markdown import plain_text
 from ..data.model import Actor, Event, Law
 from ..data.text import DEFAULT_LANGUAGE
-from . import seo, urls, words
+from . import seo, urls
 from .site_context import SiteContext
+from .words import ENGLISH, Words
 
 SITE_DESCRIPTION = (
     "A sourced timeline of how governments in Central Asia and beyond moved to block or restrict "
@@ -58,19 +59,20 @@ class PageSpec:
         return self.head() if callable(self.head) else self.head
 
 
-def all_pages(site: SiteContext, siteurl: str, sitename: str, lang: str = DEFAULT_LANGUAGE) -> Iterator[PageSpec]:
-    """Every HTML page of the explainer in the edition of `lang`, except the content/pages
-    handled by Pelican.
+def all_pages(site: SiteContext, siteurl: str, sitename: str, words: Words = ENGLISH) -> Iterator[PageSpec]:
+    """Every HTML page of the explainer in the edition of the language of `words`, except the
+    content/pages handled by Pelican.
 
     A spec's title and head come from its own variables or from plain values of the site
     context (counts, listing titles), never from a model object it does not hold: a rebuild
     keeps a page's fingerprint when the objects it holds did not change (`fingerprints`)."""
-    for spec in _pages(site, siteurl, sitename):
+    lang = words.lang
+    for spec in _pages(site, siteurl, sitename, words):
         yield dataclasses.replace(spec, path=urls.edition(lang, spec.path), lang=lang) if lang != DEFAULT_LANGUAGE \
             else spec
 
 
-def _pages(site: SiteContext, siteurl: str, sitename: str) -> Iterator[PageSpec]:
+def _pages(site: SiteContext, siteurl: str, sitename: str, words: Words) -> Iterator[PageSpec]:
     data = site.dataset
     yield PageSpec(urls.HOME, "home.html", sitename,
                    Head(SITE_DESCRIPTION, seo.website_jsonld(siteurl, sitename, SITE_DESCRIPTION)),
@@ -86,16 +88,16 @@ def _pages(site: SiteContext, siteurl: str, sitename: str) -> Iterator[PageSpec]
     for listing in site.timeline_pages:
         yield PageSpec(listing.path, "timeline.html", listing.title,
                        Head(f"{listing.count} events in {listing.title.removeprefix('Timeline: ')}."),
-                       {"listing": listing, "listing_size": _listing_size(listing)})
+                       {"listing": listing, "listing_size": _listing_size(listing, words)})
     for code, listings in site.country_timelines.items():
         for listing in listings:
             yield PageSpec(listing.path, "timeline.html", listing.title, Head(listing.intro),
-                           {"listing": listing, "listing_size": _listing_size(listing),
+                           {"listing": listing, "listing_size": _listing_size(listing, words),
                             "filter_country": data.countries[code]})
     for kind, listings in site.kind_timelines.items():
         for listing in listings:
             yield PageSpec(listing.path, "timeline.html", listing.title, Head(listing.intro),
-                           {"listing": listing, "listing_size": _listing_size(listing), "filter_kind": kind})
+                           {"listing": listing, "listing_size": _listing_size(listing, words), "filter_kind": kind})
     for event in data.events:
         yield PageSpec(urls.event(event), "event.html", event.title.en, partial(_event_head, event, siteurl),
                        {"event": event, "timeline_path": site.timeline_paths[event.id]}, og_type="article")
@@ -134,7 +136,7 @@ def _pages(site: SiteContext, siteurl: str, sitename: str) -> Iterator[PageSpec]
                    {"noindex": True})
 
 
-def _listing_size(listing: Any) -> str:
+def _listing_size(listing: Any, words: Words) -> str:
     """'120 events, page 2 of 3' (or '1 event')."""
     size = words.count(listing.count, "event")
     return f"{size}, {words.page_of(listing.number, len(listing.pages))}" if len(listing.pages) > 1 else size

@@ -1,37 +1,95 @@
-"""Counts and numbers as a page shows them: one place, so that an edition in another language
-changes them here and not in the templates.
+"""Every word and number a page shows that is not data, in one place per language.
 
-Only English is written so far; every function takes the language it writes in, and refuses
-one it does not know rather than answering in English.
+A `Words` holds one language: its interface messages (gettext, from the theme's catalogs in
+`themes/explainer/translations/<lang>/LC_MESSAGES/messages.po`, compiled in memory when a
+build loads them), counts with the language's plural forms, and numbers and dates by Babel at
+their precision. Templates get the same object as their gettext (`_`) and as `words`.
+
+English needs no catalog: its messages are the message ids. Its dates keep the site's own
+form ("18 April 2024", as `PartialDate.display`), not CLDR's ("April 18, 2024").
 """
 from __future__ import annotations
 
+import datetime
+import gettext
+import io
+from functools import cache
+from pathlib import Path
+
+from babel.dates import format_date, format_skeleton
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+from ..data.dates import PartialDate, Precision
 from ..data.text import DEFAULT_LANGUAGE
 
-_NOUNS = {
-    "event": ("event", "events"),
-}
+YEAR = {"ru": "{year}\u00a0г.", "kk": "{year}\u00a0ж.", "ky": "{year}-ж."}
+"""A year alone, as CLDR's patterns for a month write it ('апрель 2024 г.'), where Babel's
+skeleton 'y' gives the bare number."""
+_NARROW_SPACE = str.maketrans({"\u202f": "\u00a0"})
+"""CLDR joins '2024' and 'г.' with a narrow no-break space, which some system fonts on phones
+lack; a no-break space keeps them together just as well."""
 
 
-def _english_only(lang: str) -> None:
-    if lang != DEFAULT_LANGUAGE:
-        raise ValueError(f"no words for the language {lang!r} yet")
+class Words:
+    """The words of one language; see the module docstring."""
+
+    def __init__(self, lang: str, translations: gettext.NullTranslations | None = None) -> None:
+        self.lang = lang
+        self.translations = translations or gettext.NullTranslations()
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+    def number(self, value: int | float) -> str:
+        """A number with the language's digit grouping: 14,000,000 or 14 000 000."""
+        if self.lang == DEFAULT_LANGUAGE:
+            return f"{value:,}"
+        return format_decimal(value, locale=self.lang)
+
+    def count(self, value: int, noun: str) -> str:
+        """A count with its noun in the form the number takes: '1 event', '3 events'; Russian
+        has three forms ('1 событие', '3 события', '5 событий')."""
+        if noun != "event":
+            raise ValueError(f"no words for counting {noun!r}")
+        return self.ngettext("%(num)s event", "%(num)s events", value) % {"num": self.number(value)}
+
+    def page_of(self, number: int, pages: int) -> str:
+        """Where a page is among the pages of its listing: 'page 2 of 5'."""
+        return self.gettext("page %(number)s of %(pages)s") % {"number": self.number(number),
+                                                              "pages": self.number(pages)}
+
+    def date(self, value: PartialDate) -> str:
+        """A date at its precision: '18 апреля 2024 г.', 'апрель 2024 г.', '2024 г.'."""
+        if self.lang == DEFAULT_LANGUAGE:
+            return value.display()
+        if value.precision is Precision.DAY:
+            text = format_date(datetime.date(value.year, value.month or 1, value.day or 1), "long", locale=self.lang)
+        elif value.precision is Precision.MONTH:
+            text = format_skeleton("yMMMM", datetime.date(value.year, value.month or 1, 1), locale=self.lang)
+        else:
+            text = YEAR.get(self.lang, "{year}").format(year=value.year)
+        return text.translate(_NARROW_SPACE)
 
 
-def number(value: int | float, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A number with the language's digit grouping: 14,000,000."""
-    _english_only(lang)
-    return f"{value:,}"
+ENGLISH = Words(DEFAULT_LANGUAGE)
 
 
-def count(value: int, noun: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A count with its noun in the right form: '1 event', '3 events'."""
-    _english_only(lang)
-    one, many = _NOUNS[noun]
-    return f"{number(value, lang)} {one if value == 1 else many}"
-
-
-def page_of(number_: int, pages: int, lang: str = DEFAULT_LANGUAGE) -> str:
-    """Where a page is among the pages of its listing: 'page 2 of 5'."""
-    _english_only(lang)
-    return f"page {number_} of {pages}"
+@cache
+def load(lang: str, folder: Path) -> Words:
+    """The words of `lang` from the catalog in `folder` (compiled here: no .mo file is kept in
+    the repository); English, and a language without a catalog, need none."""
+    if lang == DEFAULT_LANGUAGE:
+        return ENGLISH
+    po = folder / lang / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Words(lang, Translations(compiled))
