@@ -26,6 +26,9 @@ from invoke.tasks import task
 ROOT = Path(__file__).resolve().parent
 OUTPUT = ROOT / "output"
 CACHE = ROOT / ".cache"
+CATALOGS = ROOT / "themes" / "explainer" / "translations"
+EDITIONS = ("ru", "kk", "ky")
+"""Languages with an interface catalog besides English (explainer.data.text.LANGUAGES)."""
 PYTHON = sys.executable
 sys.path.insert(0, str(ROOT / "plugins"))  # so tasks can import explainer (new-event)
 
@@ -144,6 +147,29 @@ def translations(c: Context, lang: str = "", strict: bool = False, file: str = "
     argv: list[str | Path] = [PYTHON, "-m", "explainer", "translations", file]
     argv += ["--lang", lang] * bool(lang) + ["--strict"] * strict
     _run(c, argv)
+
+
+@task
+def catalogs(c: Context) -> None:
+    """Extract the interface strings (templates, plugins/explainer/site) and update each catalog.
+
+    Writes themes/explainer/translations/messages.pot, then adds new strings to every
+    <lang>/LC_MESSAGES/messages.po (making it when missing) and drops strings no longer used.
+    New strings have an empty translation: fill them in, then `python3 run.py test` checks that
+    no catalog lacks one. The build compiles the catalogs itself.
+    """
+    pot = CATALOGS / "messages.pot"
+    pybabel = [PYTHON, "-m", "babel.messages.frontend"]
+    _run(c, [*pybabel, "extract", "-F", ROOT / "babel.cfg", "-o", pot, "--no-location", "--sort-output",
+             "--omit-header", ROOT])
+    for lang in EDITIONS:
+        po = CATALOGS / lang / "LC_MESSAGES" / "messages.po"
+        if po.exists():
+            # No fuzzy guesses and no obsolete leftovers: a string is translated or it is empty.
+            _run(c, [*pybabel, "update", "-i", pot, "-d", CATALOGS, "-l", lang, "--no-fuzzy-matching",
+                     "--ignore-obsolete", "--omit-header"])
+        else:
+            _run(c, [*pybabel, "init", "-i", pot, "-d", CATALOGS, "-l", lang])
 
 
 # --- build and publish ------------------------------------------------------------------------

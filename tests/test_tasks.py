@@ -19,8 +19,8 @@ import run
 import tasks
 
 ROOT = Path(__file__).resolve().parent.parent
-TASKS = ("bench", "build", "check", "clean", "lint", "livereload", "new-event", "publish", "test", "translations",
-         "validate")
+TASKS = ("bench", "build", "catalogs", "check", "clean", "lint", "livereload", "new-event", "publish", "test",
+         "translations", "validate")
 BROKEN = """\
 countries:
   KG: {name: Kyrgyzstan}

@@ -1,7 +1,7 @@
 """`python -m explainer translations [PATH] [--lang LANG]`: what has no translation yet.
 
 For each language other than English, every entry of events.yaml with a text that has no
-version in that language, at the entry's line, with the fields that lack it (a quote's or a
+version in that language (but a source's title and publisher, cited as published), at the entry's line, with the fields that lack it (a quote's or a
 figure's fields are named after their place: `quotes[2].text`). English is required by
 validation, so it is never missing. Exits 0 whatever it finds: a missing translation is
 work to do, not a mistake; `--strict` exits 1 when anything is missing.
@@ -17,6 +17,11 @@ from typing import Any
 from ..data.load import load_dataset
 from ..data.model import Dataset
 from ..data.text import DEFAULT_LANGUAGE, LANGUAGES, Text
+
+
+AS_PUBLISHED = frozenset({("Source", "title"), ("Source", "publisher")})
+"""Texts every edition shows as published: a source's headline and its publisher's name are
+cited, not translated (a translation may still be given)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,7 +59,8 @@ def missing(dataset: Dataset, langs: tuple[str, ...] = LANGUAGES) -> list[Missin
         if lang == DEFAULT_LANGUAGE:
             continue
         for label, item in sorted(entries, key=lambda pair: pair[1].line):
-            fields = tuple(name for name, text in _texts(item) if lang not in dict(text.values))
+            fields = tuple(name for name, text in _texts(item) if lang not in dict(text.values)
+                           and (type(item).__name__, name) not in AS_PUBLISHED)
             if fields:
                 found.append(Missing(lang, item.line, label, fields))
     return found
