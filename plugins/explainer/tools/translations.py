@@ -1,10 +1,11 @@
 """`python -m explainer translations [PATH] [--lang LANG]`: what has no translation yet.
 
 For each language other than English, every entry of events.yaml with a text that has no
-version in that language (but a source's title and publisher, cited as published), at the entry's line, with the fields that lack it (a quote's or a
-figure's fields are named after their place: `quotes[2].text`). English is required by
-validation, so it is never missing. Exits 0 whatever it finds: a missing translation is
-work to do, not a mistake; `--strict` exits 1 when anything is missing.
+version in that language, at the entry's line, with the fields that lack it (a quote's or a
+figure's fields are named after their place: `quotes[2].text`). A source's title and
+publisher are cited as published and never listed. English is required by validation, so it
+is never missing. Exits 0 whatever it finds: a missing translation is work to do, not a
+mistake; `--strict` exits 1 when anything is missing.
 """
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from typing import Any
 from ..data.load import load_dataset
 from ..data.model import Dataset
 from ..data.text import DEFAULT_LANGUAGE, LANGUAGES, Text
-
 
 AS_PUBLISHED = frozenset({("Source", "title"), ("Source", "publisher")})
 """Texts every edition shows as published: a source's headline and its publisher's name are
