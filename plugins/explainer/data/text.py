@@ -8,9 +8,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markupsafe import escape
+
 DEFAULT_LANGUAGE = "en"
 LANGUAGES = ("en", "ru", "kk", "ky")
 """Languages a text may carry; English is required, the others optional."""
+
+_shown: list[tuple[str, ...]] = [(DEFAULT_LANGUAGE,)]
+"""The languages a page shows its texts in, the page's own first and then its fallbacks: the
+renderer sets them for each edition (`show_in`) before it renders that edition's pages."""
+
+
+def show_in(languages: tuple[str, ...]) -> None:
+    """Show texts in the first of `languages` that each has (English when none has)."""
+    _shown[0] = tuple(languages) or (DEFAULT_LANGUAGE,)
+
+
+def shown_in() -> tuple[str, ...]:
+    return _shown[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,5 +53,21 @@ class Text:
     def en(self) -> str:
         return self.values[0][1]
 
+    def resolved(self) -> tuple[str, str]:
+        """(language, text) in the languages texts are shown in (`show_in`): the first one this
+        text has, else English."""
+        values = dict(self.values)
+        for lang in _shown[0]:
+            if lang in values:
+                return lang, values[lang]
+        return self.values[0]
+
     def __str__(self) -> str:
-        return self.en
+        return self.resolved()[1]
+
+    def __html__(self) -> str:
+        """Escaped for HTML; a text shown in a fallback language carries its own `lang`, so that
+        screen readers and browsers switch language for it."""
+        lang, text = self.resolved()
+        escaped = str(escape(text))
+        return escaped if lang == _shown[0][0] else f'<span lang="{lang}">{escaped}</span>'

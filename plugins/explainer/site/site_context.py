@@ -15,10 +15,11 @@ from typing import Any, TypeVar
 from markupsafe import Markup
 
 from ..data import dates
-from ..data.dates import MONTHS, PartialDate, one_year_before
+from ..data.dates import PartialDate, one_year_before
 from ..data.model import Actor, Country, Dataset, Event, Law, Quote, Source
 from ..data.vocab import EventKind, TikTokStatus
 from . import urls
+from .words import ENGLISH, Words
 
 EVENTS_PER_PAGE = 25
 """Longest event listing on one page; longer listings continue on numbered pages. 25 cards of
@@ -198,7 +199,7 @@ def _chunks(items: tuple[T, ...], size: int) -> list[tuple[T, ...]]:
     return [items[start:start + size] for start in range(0, len(items), size)] or [()]
 
 
-def group_by_year_and_month(events: Iterable[Event]) -> tuple[YearGroup, ...]:
+def group_by_year_and_month(events: Iterable[Event], words: Words = ENGLISH) -> tuple[YearGroup, ...]:
     """Consecutive events (already in timeline order) grouped into years, then months."""
     years: list[YearGroup] = []
     current_year: int | None = None
@@ -210,9 +211,9 @@ def group_by_year_and_month(events: Iterable[Event]) -> tuple[YearGroup, ...]:
         if bucket_key is not None and bucket:
             year, month = bucket_key
             if month is None:
-                heading, anchor = f"{year}, month not known", f"y{year}"
+                heading, anchor = words.gettext("%(year)s, month not known") % {"year": year}, f"y{year}"
             else:
-                heading, anchor = f"{MONTHS['en'][month - 1]} {year}", f"m{year}-{month:02d}"
+                heading, anchor = words.date(PartialDate(year, month)), f"m{year}-{month:02d}"
             months.append(MonthGroup(heading, anchor, tuple(bucket)))
 
     for event in events:
@@ -234,7 +235,7 @@ def group_by_year_and_month(events: Iterable[Event]) -> tuple[YearGroup, ...]:
 
 
 def paginate_events(
-    base: str, title: str, intro: str, events: tuple[Event, ...]
+    base: str, title: str, intro: str, events: tuple[Event, ...], words: Words = ENGLISH
 ) -> tuple[EventListing, ...]:
     """Split a listing into pages of EVENTS_PER_PAGE, each grouped by year and month."""
     chunks = _chunks(events, EVENTS_PER_PAGE)
@@ -242,9 +243,10 @@ def paginate_events(
     return tuple(
         EventListing(
             path=link.path,
-            title=title if link.number == 1 else f"{title} (page {link.number})",
+            title=title if link.number == 1 else words.gettext("%(title)s (page %(number)s)") % {
+                "title": title, "number": words.number(link.number)},
             intro=intro,
-            years=group_by_year_and_month(chunk),
+            years=group_by_year_and_month(chunk, words),
             number=link.number,
             pages=pages,
             count=len(events),
@@ -297,9 +299,12 @@ def build_site_context(
     country_summaries: dict[str, Markup] | None = None,
     country_blurbs: dict[str, str] | None = None,
     today: date | None = None,
+    words: Words = ENGLISH,
 ) -> SiteContext:
     """Derive every view the pages need; linear in the number of events and references.
-    `today` (default: `dates.today()`) decides which statuses are out of date."""
+    `today` (default: `dates.today()`) decides which statuses are out of date; `words` is the
+    language of the edition the context is for (titles of listings, month headings), and texts
+    of the model are shown in it (`text.show_in`) while the context is built."""
     events = dataset.events
     status_of, status_history = _current_statuses(dataset, today or dates.today())
 
@@ -350,7 +355,8 @@ def build_site_context(
     years: list[YearSummary] = []
     for year in sorted(of_year):
         listing = paginate_events(
-            urls.timeline_year(year), f"Timeline: {year}", "", tuple(of_year[year])
+            urls.timeline_year(year), words.gettext("Timeline: %(subject)s") % {"subject": year}, "",
+            tuple(of_year[year]), words,
         )
         timeline_pages.extend(listing)
         months: dict[str, list[Any]] = {}
@@ -368,9 +374,9 @@ def build_site_context(
     country_timelines = {
         code: paginate_events(
             urls.timeline_country(country),
-            f"Timeline: {country.name.en}",
-            f"Events involving {country.name.en}.",
-            tuple(of_country.get(code, ())),
+            words.gettext("Timeline: %(subject)s") % {"subject": country.name},
+            words.gettext("Events involving %(country)s.") % {"country": country.name},
+            tuple(of_country.get(code, ())), words,
         )
         for code, country in dataset.countries.items()
     }
@@ -378,9 +384,10 @@ def build_site_context(
     kind_timelines = {
         kind: paginate_events(
             urls.timeline_kind(kind),
-            f"Timeline: {kind.label}",
-            f"Events of the kind “{kind.label}”: {kind.description}",
-            tuple(of_kind[kind]),
+            words.gettext("Timeline: %(subject)s") % {"subject": words.gettext(kind.label)},
+            words.gettext("Events of the kind “%(kind)s”: %(description)s") % {
+                "kind": words.gettext(kind.label), "description": words.gettext(kind.description)},
+            tuple(of_kind[kind]), words,
         )
         for kind, _count in kinds_used
     }
