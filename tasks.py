@@ -325,7 +325,8 @@ def livereload(c: Context, port: int = 8000, host: str = "127.0.0.1") -> None:
 )
 def new_event(
     c: Context, title: str = "", date: str = "", kind: str = "", country: list[str] | None = None,
-    source: list[str] | None = None, summary: str = "", file: str = "events.yaml",
+    source: list[str] | None = None, summary: str = "", title_ru: str = "", summary_ru: str = "",
+    file: str = "events.yaml",
 ) -> None:
     """Add an event to events.yaml in date order.
 
@@ -338,7 +339,7 @@ def new_event(
         added = add_event_to_file(
             ROOT / file, today=dt.date.today(), title=title or None, date=date or None,
             kind=kind or None, countries=tuple(country or ()), sources=tuple(source or ()),
-            summary=summary or None,
+            summary=summary or None, title_ru=title_ru or None, summary_ru=summary_ru or None,
         )
     except ScaffoldError as error:
         raise Exit(f"new-event: {error}", code=1) from None

@@ -134,13 +134,22 @@ def test_a_bare_scaffold_fails_validation_on_each_placeholder_line_only(tmp_path
     events = tmp_path / "events.yaml"
     events.write_text(real_events(), encoding="utf-8")
     added = add_event_to_file(events, today=TODAY)
-    assert added.placeholders == ("title", "summary", "kind", "countries", "sources")
+    assert added.placeholders == ("title", "title.ru", "summary", "summary.ru", "kind", "countries", "sources")
     with pytest.raises(EventsFileError) as caught:
         load_dataset(events, "events.yaml")
     problems = caught.value.problems
     lines = added.text.splitlines()
-    flagged = {lines[problem.line - 1].split(":")[0].strip() for problem in problems}
-    assert flagged == set(added.placeholders)
+
+    def field(line: int) -> str:
+        """The field a problem's line belongs to: `title.ru` for the `ru:` line under `title:`."""
+        name = lines[line - 1].split(":")[0].strip()
+        if name in ("en", "ru"):
+            parent = next(lines[n].split(":")[0].strip() for n in range(line - 2, 0, -1)
+                          if lines[n].strip() and not lines[n].strip().startswith(("en:", "ru:")))
+            return parent if name == "en" else f"{parent}.ru"
+        return name
+
+    assert {field(problem.line) for problem in problems} == set(added.placeholders)
     assert all(added.first_line <= problem.line <= added.last_line for problem in problems)
 
 
@@ -152,13 +161,14 @@ def test_a_complete_event_validates_and_keeps_its_fields(tmp_path: Path) -> None
     source = next(iter(yaml.safe_load(real_events())["sources"]))
     added = add_event_to_file(
         events, today=TODAY, date="2024-06-30", title="Новый закон: TikTok", kind="statement",
-        countries=("KZ",), sources=(source,), summary="Said *this*.",
+        countries=("KZ",), sources=(source,), summary="Said *this*.", title_ru="Новый закон о TikTok",
+        summary_ru="Сказал *это*.",
     )
     assert added.placeholders == ()
     assert added.event_id == "kz-novyi-zakon-tiktok"
     dataset = load_dataset(events)
     event = next(event for event in dataset.events if event.id == added.event_id)
-    assert event.title.en == "Новый закон: TikTok"
+    assert event.title.en == "Новый закон: TikTok" and event.title.get("ru") == "Новый закон о TikTok"
     assert event.date.iso == "2024-06-30"
     assert [country.code for country in event.countries] == ["KZ"]
     assert [s.slug for s in event.sources] == [source]
@@ -255,7 +265,7 @@ def test_the_invoke_task_adds_an_event_that_then_builds_onto_the_timeline(tmp_pa
     result = subprocess.run(
         [sys.executable, "-m", "invoke", "new-event", "--file", str(events), "--title", "Scaffolded test event",
          "--date", "2024-05-01", "--kind", "statement", "--country", "KG", "--source", source,
-         "--summary", "A test summary."],
+         "--summary", "A test summary.", "--title-ru", "Проверочное событие", "--summary-ru", "Проверка."],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stderr

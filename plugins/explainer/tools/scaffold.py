@@ -262,6 +262,7 @@ def _flow(values: Iterable[str]) -> str:
 
 def _event_lines(
     *, event_id: str, date: str, title: str | None, summary: str | None, kind: str | None,
+    title_ru: str | None, summary_ru: str | None,
     countries: Sequence[str], sources: Sequence[str], known_countries: Sequence[str],
     known_sources: Sequence[str], indent: int, dash_indent: int,
 ) -> tuple[list[str], list[str]]:
@@ -272,18 +273,32 @@ def _event_lines(
         " " * dash_indent + "-" + " " * (indent - dash_indent - 1) + f"id: {event_id}",
         f"{pad}date: {json.dumps(date)}",  # quoted, as CONTRIBUTING.md asks: a string, never a YAML date
     ]
+    # Texts get their Russian beside the English: the Russian edition is complete only with it,
+    # so an empty `ru:` fails validation like every other placeholder.
+    lines.append(f"{pad}title:")
     if title:
-        lines.append(f"{pad}title: {json.dumps(title, ensure_ascii=False)}")
+        lines.append(f"{pad}  en: {json.dumps(title, ensure_ascii=False)}")
     else:
         todo.append("title")
-        lines.append(f"{pad}title:  # TODO: one line saying who did what")
+        lines.append(f"{pad}  en:  # TODO: one line saying who did what")
+    if title_ru:
+        lines.append(f"{pad}  ru: {json.dumps(title_ru, ensure_ascii=False)}")
+    else:
+        todo.append("title.ru")
+        lines.append(f"{pad}  ru:  # TODO: the same line in Russian")
+    lines.append(f"{pad}summary:")
     if summary:
-        lines.append(f"{pad}summary: |")
-        lines += [f"{pad}  {line}".rstrip() for line in summary.strip().splitlines()]
+        lines.append(f"{pad}  en: |")
+        lines += [f"{pad}    {line}".rstrip() for line in summary.strip().splitlines()]
     else:
         todo.append("summary")
-        lines.append(
-            f"{pad}summary:  # TODO: a few sentences in your own words (Markdown), on lines under 'summary: |'")
+        lines.append(f"{pad}  en:  # TODO: a few sentences in your own words (Markdown), on lines under 'en: |'")
+    if summary_ru:
+        lines.append(f"{pad}  ru: |")
+        lines += [f"{pad}    {line}".rstrip() for line in summary_ru.strip().splitlines()]
+    else:
+        todo.append("summary.ru")
+        lines.append(f"{pad}  ru:  # TODO: the same in Russian (Markdown), on lines under 'ru: |'")
     if kind:
         lines.append(f"{pad}kind: {kind}")
     else:
@@ -323,7 +338,7 @@ def _unique_id(base: str, taken: set[str]) -> str:
 def add_event(
     text: str, *, today: dt.date, title: str | None = None, date: str | None = None,
     kind: str | None = None, countries: Sequence[str] = (), sources: Sequence[str] = (),
-    summary: str | None = None,
+    summary: str | None = None, title_ru: str | None = None, summary_ru: str | None = None,
 ) -> AddedEvent:
     """Insert a new event into the text of events.yaml and return the new text."""
     root = _compose(text)
@@ -379,7 +394,8 @@ def add_event(
     event_id = _unique_id(base, taken)
 
     block, todo = _event_lines(
-        event_id=event_id, date=date, title=title, summary=summary, kind=kind,
+        event_id=event_id, date=date, title=title, summary=summary, kind=kind, title_ru=title_ru,
+        summary_ru=summary_ru,
         countries=countries, sources=sources, known_countries=known_countries,
         known_sources=known_sources, indent=field_indent, dash_indent=dash_indent,
     )
