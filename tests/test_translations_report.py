@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from explainer.data.load import load_dataset_from_text
+from explainer.data.load import load_dataset, load_dataset_from_text
 from explainer.tools.translations import missing
 from tests.conftest import ROOT
 
@@ -66,3 +66,10 @@ def test_the_command_prints_file_and_line(tmp_path: Path) -> None:
     strict = subprocess.run([sys.executable, "-m", "explainer", "translations", str(events), "--strict"],
                             capture_output=True, text=True, env={"PYTHONPATH": str(ROOT / "plugins")}, check=False)
     assert strict.returncode == 1
+
+
+def test_the_real_events_file_is_wholly_in_russian() -> None:
+    """The Russian edition is complete only when every text of events.yaml has its Russian."""
+    dataset = load_dataset(ROOT / "events.yaml")
+    gaps = missing(dataset, ("ru",))
+    assert [f"events.yaml:{gap.line}: {gap.label}: {', '.join(gap.fields)}" for gap in gaps] == []

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from .text import LANGUAGES
-from .vocab import ActorKind, EventKind, LawStatus, TikTokStatus, Vocabulary
+from .vocab import ActorKind, EventKind, Language, LawStatus, TikTokStatus, Vocabulary
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 r"""Lower-case letters and digits, words joined by single hyphens: `kg-child-protection`.
@@ -180,6 +180,10 @@ QUOTE = Record("quote", "A short quotation, attributed and cited.", (
           required=True, target="actors"),
     Field("source", Kind.REF, "Slug of the source that reports it; the source must also be in the event's sources.",
           required=True, target="sources"),
+    Field("said_in", Kind.CHOICE, "Language the words were first published in, when not English (e.g. ru): "
+          "that version is quoted as the original, the others are translations.", vocab=Language),
+    Field("original_source", Kind.REF, "Slug of the source that published the words in the language of "
+          "`said_in`, when it is not `source`.", target="sources"),
 ))
 
 EVENT = Record("event", "One dated thing that happened.", (

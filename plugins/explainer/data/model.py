@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .dates import PartialDate
 from .text import Text
-from .vocab import ActorKind, EventKind, LawStatus, TikTokStatus
+from .vocab import ActorKind, EventKind, Language, LawStatus, TikTokStatus
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -133,6 +133,11 @@ class Quote:
     """The quoted words only, without quotation marks."""
     by: Actor
     source: Source
+    said_in: Language | None = None
+    """The language the words were first published in, when not English: that version of
+    `text` is the original, the others are translations."""
+    original_source: Source | None = None
+    """Where the words were published in `said_in`, when not in `source`."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)

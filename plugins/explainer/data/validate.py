@@ -171,12 +171,16 @@ class _Validator(ValueReader):
                 self.report(ref.node, f"tiktok_status is given for {quoted(ref.value)}, which is not in this event's "
                                       f"countries: add {quoted(ref.value)} to countries, or remove it here")
         for quote in values.get("quotes", ()):  # type: ignore[attr-defined]
-            for name, collection in (("by", "actors"), ("source", "sources")):
+            for name, collection in (("by", "actors"), ("source", "sources"), ("original_source", "sources")):
                 ref = quote.values.get(name)
                 if (isinstance(ref, Ref) and self.defined(collection, ref.value) and collection in values
                         and ref.value not in listed[collection]):
                     self.report(ref.node, f"the quote's {name} {quoted(ref.value)} is not in this event's "
                                           f"{collection}: add {quoted(ref.value)} to {collection} as well")
+            original = quote.values.get("original_source")
+            if isinstance(original, Ref) and quote.values.get("said_in") is None:
+                self.report(original.node, "the quote has an original_source but no said_in: add said_in with the "
+                                           "language the words were first published in (e.g. said_in: ru)")
 
 
 def raw_value_node(node: MappingNode, name: str) -> Node:

@@ -95,6 +95,15 @@ class LawStatus(Vocabulary):
     REPEALED = ("repealed", "Repealed", "No longer has effect.")
 
 
+class Language(Vocabulary):
+    """A language a text or a quotation can be in (the codes of `text.LANGUAGES`)."""
+
+    EN = ("en", "English", "The site's reference language.")
+    RU = ("ru", "Russian", "Russian: the language most readers in Central Asia read first.")
+    KK = ("kk", "Kazakh", "Kazakh, the state language of Kazakhstan.")
+    KY = ("ky", "Kyrgyz", "Kyrgyz, the state language of Kyrgyzstan.")
+
+
 class ActorKind(Vocabulary):
     """What sort of actor a person or body is."""
 
