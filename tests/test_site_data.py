@@ -67,6 +67,27 @@ FORMULAS = ['=HYPERLINK("http://evil.example","x")', "@SUM(1+1)", "+1+1", "-2+3"
             "title with\ra carriage return", "\r=1+1", "＝1+1", 'a "quoted", title']
 
 
+def test_the_data_files_keep_every_language(built_site: BuiltSite) -> None:
+    """events.json gives each event's translations beside the English; events.csv a column per
+    language and text. The real data has Russian for every text."""
+    import csv
+    import json
+
+    from tests.test_site_pages import real_dataset
+
+    events = json.loads((built_site.output / "data" / "events.json").read_text(encoding="utf-8"))["events"]
+    by_id = {event.id: event for event in real_dataset().events}
+    for record in events:
+        event = by_id[record["id"]]
+        assert record["title"] == event.title.en
+        assert record["translations"]["ru"]["title"] == event.title.get("ru") != event.title.en
+        assert record["translations"]["ru"]["summary"] == event.summary.get("ru")
+    with open(built_site.output / "data" / "events.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {"title_ru", "summary_ru", "date_dispute_ru", "title_kk", "title_ky"} <= set(rows[0])
+    assert all(row["title_ru"] and not row["title_kk"] for row in rows)
+
+
 def test_csv_cells_cannot_run_as_formulas_and_rows_stay_whole(tmp_path: Path) -> None:
     """OWASP's CSV injection advice: no cell starts with = + - @ tab or CR (an apostrophe goes
     first), every cell is quoted, and a line break inside a cell does not start a new row."""

@@ -2,6 +2,8 @@
 
 events.json is the public, stable form of the data for reuse: dates as written (a year, a
 month or a day), summaries as Markdown source, references by slug plus the source addresses.
+Texts are in English, the reference language, with every translation beside them in
+`translations` (JSON) or in a column per language (CSV: `title_ru`, `summary_ru`, ...).
 """
 from __future__ import annotations
 
@@ -12,8 +14,23 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..data.model import Event
+from ..data.text import DEFAULT_LANGUAGE, LANGUAGES, Text
 
 SCHEMA_ID = "events.schema.json"
+TRANSLATED = ("title", "summary", "date_note", "date_dispute")
+"""The texts of an event that events.json and events.csv give in every language."""
+OTHER_LANGUAGES = tuple(lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE)
+
+
+def _translations(event: Event) -> dict[str, dict[str, str]]:
+    """Language -> {field: text} for the translations the event has."""
+    found: dict[str, dict[str, str]] = {}
+    for name in TRANSLATED:
+        text = getattr(event, name)
+        if isinstance(text, Text):
+            for lang, value in text.values[1:]:
+                found.setdefault(lang, {})[name] = value
+    return {lang: found[lang] for lang in OTHER_LANGUAGES if lang in found}
 
 
 def event_record(event: Event) -> dict[str, Any]:
@@ -34,6 +51,7 @@ def event_record(event: Event) -> dict[str, Any]:
             for source in event.sources
         ],
         "tiktok_status": {change.country.code: change.status.value for change in event.tiktok_status},
+        "translations": _translations(event),
     }
 
 
@@ -63,7 +81,8 @@ def events_json(events: Iterable[Event], line: Callable[[Event], bytes] = event_
 
 
 CSV_COLUMNS = ("id", "date", "end_date", "countries", "kind", "title", "summary", "laws", "actors",
-               "source_urls", "date_dispute")
+               "source_urls", "date_dispute",
+               *(f"{name}_{lang}" for lang in OTHER_LANGUAGES for name in ("title", "summary", "date_dispute")))
 
 
 # Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
@@ -91,7 +110,14 @@ def event_csv(event: Event) -> bytes:
         " ".join(country.code for country in event.countries), event.kind.value, event.title.en,
         event.summary.en, " ".join(law.slug for law in event.laws), " ".join(actor.slug for actor in event.actors),
         " ".join(source.url for source in event.sources), event.date_dispute.en if event.date_dispute else "",
+        *(_in(event, name, lang) for lang in OTHER_LANGUAGES for name in ("title", "summary", "date_dispute")),
     ])
+
+
+def _in(event: Event, name: str, lang: str) -> str:
+    """The text `name` of the event in `lang`; empty when it has none in that language."""
+    text = getattr(event, name)
+    return dict(text.values).get(lang, "") if isinstance(text, Text) else ""
 
 
 def events_csv(events: Iterable[Event], line: Callable[[Event], bytes] = event_csv) -> bytes:
@@ -113,7 +139,7 @@ def events_json_schema() -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "required": ["id", "date", "end_date", "date_note", "date_dispute", "countries", "kind", "title",
-                     "summary", "laws", "actors", "sources", "tiktok_status"],
+                     "summary", "laws", "actors", "sources", "tiktok_status", "translations"],
         "properties": {
             "id": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
                    "description": "Stable slug; the event's page is events/<id>.html"},
@@ -141,6 +167,16 @@ def events_json_schema() -> dict[str, Any]:
                 "type": "object",
                 "propertyNames": {"pattern": "^[A-Z]{2}$"},
                 "additionalProperties": {"enum": [status.value for status in TikTokStatus]},
+            },
+            "translations": {
+                "type": "object",
+                "description": "The event's texts in other languages than English, by language code; "
+                               "a text with no translation is left out",
+                "propertyNames": {"enum": list(OTHER_LANGUAGES)},
+                "additionalProperties": {
+                    "type": "object", "additionalProperties": False,
+                    "properties": {name: {"type": "string"} for name in TRANSLATED},
+                },
             },
         },
     }
