@@ -160,8 +160,8 @@ def catalogs(c: Context) -> None:
     """
     pot = CATALOGS / "messages.pot"
     pybabel = [PYTHON, "-m", "babel.messages.frontend"]
-    _run(c, [*pybabel, "extract", "-F", ROOT / "babel.cfg", "-o", pot, "--no-location", "--sort-output",
-             "--omit-header", ROOT])
+    _run(c, [*pybabel, "extract", "-F", ROOT / "babel.cfg", "-k", "N_", "-o", pot, "--no-location",
+             "--sort-output", "--omit-header", ROOT])
     for lang in EDITIONS:
         po = CATALOGS / lang / "LC_MESSAGES" / "messages.po"
         if po.exists():
