@@ -26,15 +26,17 @@ COMMON = {"SITEURL", "SITENAME", "DEFAULT_LANG", "page_path", "page_title", "pag
           "page_lang",
           *PAGE_DEFAULTS}
 """What `generator._render` gives every page besides its spec's variables."""
-GLOBALS = {"urls", "markdown", "page_html"}
-"""What `generator.install_template_helpers` installs for every template."""
+GLOBALS = {"urls", "markdown", "page_html", "_", "gettext", "ngettext"}
+"""What `generator.install_template_helpers` installs for every template (gettext's names
+come with jinja2.ext.i18n)."""
 PELICAN_PAGE = {"page", "output_file"}
 """What Pelican gives page.html, for the pages of content/."""
 
 
 def names_read(path: Path) -> set[str]:
     """The names `path` reads from its context, parsed with the theme's filters installed."""
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                                     extensions=["jinja2.ext.i18n"])
     environment.filters.update(path=urls.of, external=urls.external)
     fragments.install(environment)
     tree = environment.parse(path.read_text(encoding="utf-8"))
