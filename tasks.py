@@ -159,6 +159,7 @@ def catalogs(c: Context) -> None:
     no catalog lacks one. The build compiles the catalogs itself.
     """
     pot = CATALOGS / "messages.pot"
+    CATALOGS.mkdir(parents=True, exist_ok=True)
     pybabel = [PYTHON, "-m", "babel.messages.frontend"]
     _run(c, [*pybabel, "extract", "-F", ROOT / "babel.cfg", "-k", "N_", "-o", pot, "--no-location",
              "--sort-output", "--omit-header", ROOT])
