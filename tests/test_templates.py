@@ -22,11 +22,12 @@ from explainer.site.site_context import build_site_context
 from tests.conftest import ROOT
 
 TEMPLATES = ROOT / "themes" / "explainer" / "templates"
-COMMON = {"SITEURL", "SITENAME", "DEFAULT_LANG", "page_path", "page_title", "page_description", "og_type", "jsonld",
+COMMON = {"SITEURL", "SITEROOT", "SITENAME", "DEFAULT_LANG", "page_path", "page_title", "page_description", "og_type",
+          "jsonld",
           "page_lang",
           *PAGE_DEFAULTS}
 """What `generator._render` gives every page besides its spec's variables."""
-GLOBALS = {"urls", "markdown", "page_html", "_", "gettext", "ngettext"}
+GLOBALS = {"urls", "markdown", "page_html", "words", "SITEROOT", "_", "gettext", "ngettext"}
 """What `generator.install_template_helpers` installs for every template (gettext's names
 come with jinja2.ext.i18n)."""
 PELICAN_PAGE = {"page", "output_file"}

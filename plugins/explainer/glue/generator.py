@@ -28,10 +28,13 @@ from ..data import content_rules
 from ..data.markdown import render, trusted_page_html
 from ..data.model import Dataset
 from ..data.problems import EventsFileError
+from ..data.text import show_in
 from ..output import page_writer
 from ..site import data_export, feeds, fragments, seo, urls
+from ..site.editions import Edition, alternates, editions
 from ..site.pages import PageSpec, all_pages
 from ..site.site_context import SiteContext, build_site_context
+from ..site.words import ENGLISH
 from ..support import cachefile
 from .reader import split_metadata
 
@@ -103,7 +106,8 @@ def install_template_helpers(generator: Any) -> None:
     # SITEURL as a global (not only a render variable) lets macros imported without
     # context build links, so Jinja can cache those imported modules.
     generator.env.globals.update(
-        urls=urls, page_html=trusted_page_html, markdown=render, SITEURL=generator.settings["SITEURL"]
+        urls=urls, page_html=trusted_page_html, markdown=render, SITEURL=generator.settings["SITEURL"],
+        SITEROOT=generator.settings["SITEURL"], words=ENGLISH,
     )
     generator.env.filters["external"] = urls.external
     if hasattr(generator.env, "install_null_translations"):  # jinja2.ext.i18n, set in JINJA_ENVIRONMENT
@@ -154,7 +158,7 @@ class CheckedBytecodeCache(FileSystemBytecodeCache):
 
 
 PAGE_DEFAULTS: dict[str, Any] = {"listing": None, "listing_size": None, "filter_country": None, "filter_kind": None,
-                                 "noindex": False}
+                                 "noindex": False, "alternates": ()}
 """Optional page variables: templates run with StrictUndefined, so every name they test exists."""
 
 
@@ -187,28 +191,52 @@ class ExplainerGenerator(Generator):
         self.context["explainer"] = self.site
 
     def generate_output(self, writer: Any) -> None:
+        """Every edition's pages, one edition after the other: each installs its words (gettext,
+        dates, counts) and the languages its texts are shown in before its pages render; the
+        data files, feeds and sitemap come with the last edition."""
         del writer  # we write our own files; Pelican's Writer re-reads settings per page
         assert self.site is not None
         siteurl = self.settings["SITEURL"]
         sitename = self.settings["SITENAME"]
-        common = {
-            "SITEURL": siteurl,
-            "SITENAME": sitename,
-            "DEFAULT_LANG": self.settings.get("DEFAULT_LANG", "en"),
-        }
+        all_editions = editions(self.settings, Path(self.theme) / "translations")
         paths: list[tuple[str, str]] = []
         started = time.perf_counter()
-        specs = list(all_pages(self.site, siteurl, sitename))
-        for spec in specs:
-            self._claim(urls.to_file(spec.path))
-            if spec.path != urls.NOT_FOUND:
-                paths.append((spec.path, spec.lang))
-        for page in self.context.get("pages", ()):
-            paths.append((page.url, page.lang))
         self._files = page_writer.SiteWriter(self)
-        self._files.pages(specs, lambda spec: self._render(spec, common), lambda: self._write_other_files(paths))
+        count = 0
+        try:
+            for number, edition in enumerate(all_editions):
+                show_in(edition.shown_in)
+                site = self.site if number == 0 else build_site_context(
+                    self.dataset, self.site.country_summaries, self.site.country_blurbs, words=edition.words)
+                base = edition.base(siteurl)
+                self._use_words(edition, base, siteurl)
+                specs = list(all_pages(site, base, sitename, edition.words))
+                for spec in specs:
+                    self._claim(urls.to_file(spec.path))
+                    if spec.path != urls.NOT_FOUND:
+                        paths.append((spec.path, spec.lang))
+                if number == 0:
+                    paths += [(page.url, page.lang) for page in self.context.get("pages", ())]
+                common = {"SITEURL": base, "SITEROOT": siteurl, "SITENAME": sitename,
+                          "DEFAULT_LANG": self.settings.get("DEFAULT_LANG", "en")}
+                last = number == len(all_editions) - 1
+                self._files.pages(specs, partial(self._render, common=common, edition=edition,
+                                                 all_editions=all_editions, siteurl=siteurl),
+                                  partial(self._write_other_files, paths) if last else None)
+                count += len(specs)
+        finally:
+            show_in(all_editions[0].shown_in)
+            self._use_words(all_editions[0], siteurl, siteurl)
         self._files.finish()
-        logger.info("explainer: %d pages and the other files in %.2f s", len(specs), time.perf_counter() - started)
+        logger.info("explainer: %d pages in %d edition%s and the other files in %.2f s", count, len(all_editions),
+                    "" if len(all_editions) == 1 else "s", time.perf_counter() - started)
+
+    def _use_words(self, edition: Edition, base: str, siteurl: str) -> None:
+        """Make the templates speak the edition's language: gettext, `words`, and SITEURL for
+        the macros imported without context, whose cached fragments are dropped."""
+        self.env.install_gettext_translations(edition.words.translations, newstyle=True)
+        self.env.globals.update(SITEURL=base, SITEROOT=siteurl, words=edition.words)
+        fragments.install(self.env)
 
     def _write_other_files(self, paths: list[tuple[str, str]]) -> None:
         """Feeds, data files, the sitemap and robots.txt."""
@@ -223,13 +251,16 @@ class ExplainerGenerator(Generator):
         self._write(urls.ROBOTS, lambda: seo.robots_txt(siteurl))
         logger.info("explainer: feeds, data files and sitemap in %.2f s", time.perf_counter() - started)
 
-    def _render(self, spec: PageSpec, common: dict[str, Any]) -> str:
+    def _render(self, spec: PageSpec, common: dict[str, Any], edition: Edition, all_editions: list[Edition],
+                siteurl: str) -> str:
         template = self.get_template(spec.template.removesuffix(".html"))
         head = spec.resolved_head()
+        relative = edition.relative(spec.path)
         variables = {
             **PAGE_DEFAULTS,
             **spec.variables,
-            "page_path": spec.path,
+            "page_path": relative,
+            "alternates": alternates(all_editions, siteurl, relative) if len(all_editions) > 1 else (),
             "page_title": spec.title,
             "page_description": head.description,
             "og_type": spec.og_type,

@@ -33,12 +33,17 @@ _NARROW_SPACE = str.maketrans({"\u202f": "\u00a0"})
 lack; a no-break space keeps them together just as well."""
 
 
+OG_LOCALES = {"en": "en_GB", "ru": "ru_RU", "kk": "kk_KZ", "ky": "ky_KG"}
+"""Open Graph's locale of each language (language_TERRITORY)."""
+
+
 class Words:
     """The words of one language; see the module docstring."""
 
     def __init__(self, lang: str, translations: gettext.NullTranslations | None = None) -> None:
         self.lang = lang
         self.translations = translations or gettext.NullTranslations()
+        self.og_locale = OG_LOCALES.get(lang, lang)
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
