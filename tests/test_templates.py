@@ -30,7 +30,7 @@ COMMON = {"SITEURL", "SITEROOT", "SITENAME", "DEFAULT_LANG", "page_path", "page_
 GLOBALS = {"urls", "markdown", "page_html", "words", "SITEROOT", "_", "gettext", "ngettext"}
 """What `generator.install_template_helpers` installs for every template (gettext's names
 come with jinja2.ext.i18n)."""
-PELICAN_PAGE = {"page", "output_file"}
+PELICAN_PAGE = {"page", "output_file", "page_fallback"}
 """What Pelican gives page.html, for the pages of content/."""
 
 

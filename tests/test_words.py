@@ -50,3 +50,10 @@ def test_dates_at_their_precision_in_each_language(lang: str, day: str, month: s
 def test_an_unknown_noun_is_refused() -> None:
     with pytest.raises(ValueError, match="no words for counting 'law'"):
         ENGLISH.count(3, "law")
+
+
+def test_a_month_after_since_is_in_the_genitive_in_russian() -> None:
+    russian, english = Words("ru"), ENGLISH
+    assert russian.since(PartialDate.parse("2024-04")) == "апреля 2024\xa0г."
+    assert russian.since(PartialDate.parse("2024-04-18")) == russian.date(PartialDate.parse("2024-04-18"))
+    assert english.since(PartialDate.parse("2024-04")) == "April 2024"

@@ -217,6 +217,8 @@ class ExplainerGenerator(Generator):
                         paths.append((spec.path, spec.lang))
                 if number == 0:
                     paths += [(page.url, page.lang) for page in self.context.get("pages", ())]
+                else:
+                    paths += self._untranslated_pages(edition, all_editions, siteurl, sitename)
                 common = {"SITEURL": base, "SITEROOT": siteurl, "SITENAME": sitename,
                           "DEFAULT_LANG": self.settings.get("DEFAULT_LANG", "en")}
                 last = number == len(all_editions) - 1
@@ -230,6 +232,25 @@ class ExplainerGenerator(Generator):
         self._files.finish()
         logger.info("explainer: %d pages in %d edition%s and the other files in %.2f s", count, len(all_editions),
                     "" if len(all_editions) == 1 else "s", time.perf_counter() - started)
+
+    def _untranslated_pages(self, edition: Edition, all_editions: list[Edition], siteurl: str,
+                            sitename: str) -> list[tuple[str, str]]:
+        """The pages of content/ that have no translation into the edition's language, in that
+        edition: its interface around their text, which is marked as English (the reader sees a
+        note), so that every link of the edition leads to a page of it."""
+        written = []
+        template = self.get_template("page")
+        base = edition.base(siteurl)
+        for page in self.context.get("pages", ()):
+            if any(translation.lang == edition.lang for translation in getattr(page, "translations", ())):
+                continue  # Pelican writes the translation itself
+            path = urls.edition(edition.lang, page.url)
+            variables = {"SITEURL": base, "SITEROOT": siteurl, "SITENAME": sitename, "page": page,
+                         "page_fallback": True, "page_lang": edition.lang,
+                         "alternates": alternates(all_editions, siteurl, page.url)}
+            self._write(urls.to_file(path), partial(template.render, variables))
+            written.append((path, edition.lang))
+        return written
 
     def _use_words(self, edition: Edition, base: str, siteurl: str) -> None:
         """Make the templates speak the edition's language: gettext, `words`, and SITEURL for

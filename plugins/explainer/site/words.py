@@ -69,6 +69,14 @@ class Words:
         return self.gettext("page %(number)s of %(pages)s") % {"number": self.number(number),
                                                               "pages": self.number(pages)}
 
+    def since(self, value: PartialDate) -> str:
+        """A date as it follows "since": in Russian a month alone takes the genitive, as it does
+        in a full date ('с апреля 2024 г.', 'с 18 апреля 2024 г.'); elsewhere as `date`."""
+        if self.lang == "ru" and value.precision is Precision.MONTH:
+            month = datetime.date(value.year, value.month or 1, 1)
+            return format_date(month, "MMMM y 'г'.", locale="ru").translate(_NARROW_SPACE).replace(" г.", "\u00a0г.")
+        return self.date(value)
+
     def date(self, value: PartialDate) -> str:
         """A date at its precision: '18 апреля 2024 г.', 'апрель 2024 г.', '2024 г.'."""
         if self.lang == DEFAULT_LANGUAGE:
