@@ -1,10 +1,11 @@
 """Every page carries a language: its spec, its address, its fingerprint, its <html lang>.
 
-The site is published in English only for now; these tests hold the plumbing a second
-edition will use (`urls.edition`, `PageSpec.lang`)."""
+The site is published in English only for now (EXPLAINER_EDITIONS); these tests build the real
+site in three editions and check what a reader of each would see."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
@@ -41,3 +42,58 @@ def test_every_page_says_its_language(built_site: BuiltSite) -> None:
     for page in ("index.html", "timeline/index.html", "about/index.html", "404.html"):
         html = soup(built_site.output / page).find("html")
         assert html is not None and html.get("lang") == "en", page
+
+
+@pytest.fixture(scope="module")
+def editions_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site built in English, Russian and Kazakh (Kazakh texts falling back to Russian)."""
+    from tests.conftest import build_in_process
+
+    site = build_in_process(tmp_path_factory.mktemp("editions") / "output", SITEURL="/sub",
+                            EXPLAINER_EDITIONS=["en", "ru", "kk"], EXPLAINER_FALLBACKS={"kk": ["ru"]})
+    return site.output
+
+
+def test_each_edition_speaks_its_language(editions_site: Path) -> None:
+    home = soup(editions_site / "ru" / "index.html")
+    assert home.find("html")["lang"] == "ru"
+    menu = [a.get_text() for a in home.select("header nav a")]
+    assert "Хронология" in menu and "Законы" in menu
+    event = next(event for event in load_dataset(ROOT / "events.yaml").events if event.date.precision.name == "DAY")
+    page = soup(editions_site / "ru" / urls.event(event))
+    assert page.find("h1").get_text(strip=True) == event.title.get("ru")
+    assert "г." in page.find("time").get_text()  # "18 апреля 2024 г."
+    assert soup(editions_site / "kk" / "index.html").find("html")["lang"] == "kk"
+
+
+def test_a_fallback_text_is_marked_with_its_language(editions_site: Path) -> None:
+    """Kazakh has no texts yet: they come in Russian, each marked lang=ru; the pages of content/
+    come in English with a note."""
+    event = load_dataset(ROOT / "events.yaml").events[0]
+    page = soup(editions_site / "kk" / urls.event(event))
+    title = page.find("h1")
+    assert title.find("span", attrs={"lang": "ru"}) is not None and title.get_text() == event.title.get("ru")
+    about = soup(editions_site / "kk" / "about" / "index.html")
+    assert about.find("html")["lang"] == "kk" and about.find("div", attrs={"lang": "en"}) is not None
+
+
+def test_links_stay_inside_their_edition(editions_site: Path) -> None:
+    """Every link of a Russian page to a page of the site stays under /sub/ru/; assets, data
+    files and feeds are the site's own, at its root; and each such link leads to a file."""
+    for path in [editions_site / "ru" / "index.html", *sorted((editions_site / "ru" / "laws").glob("*.html"))[:3]]:
+        for anchor in soup(path).select("main a[href^='/'], header a[href^='/']"):
+            href = anchor["href"].split("#")[0]
+            assert href.startswith("/sub/ru/"), (path.name, href)
+            target = editions_site / href.removeprefix("/sub/")
+            assert (target / "index.html" if href.endswith("/") else target).is_file(), href
+        css = soup(path).find("link", rel="stylesheet")["href"]
+        assert css.startswith("/sub/theme/")
+
+
+def test_every_page_names_its_translations(editions_site: Path) -> None:
+    page = soup(editions_site / "ru" / "timeline" / "index.html")
+    alternates = {link["hreflang"]: link["href"] for link in page.find_all("link", rel="alternate", hreflang=True)}
+    assert alternates == {"en": "/sub/timeline/", "ru": "/sub/ru/timeline/", "kk": "/sub/kk/timeline/",
+                          "x-default": "/sub/timeline/"}
+    switcher = {a["lang"]: (a.get_text(), a.get("aria-current")) for a in page.select("nav.languages a")}
+    assert switcher == {"en": ("English", None), "ru": ("Русский", "page"), "kk": ("Қазақ тілі", None)}

@@ -68,8 +68,13 @@ class CachedMacro:
 def install(env: Any) -> None:
     """Add (or reset) the filters of `CACHED` in a Jinja environment, with empty caches.
 
-    Called when a build starts; calling it again drops what was cached (the event cards
-    of a large site weigh tens of MB), for example once the pages are written.
+    Called when a build starts, and for each edition; calling it again drops what was cached
+    (the event cards of a large site weigh tens of MB), for example once the pages are written.
     """
     for filter_name, (template, macro) in CACHED.items():
         env.filters[filter_name] = CachedMacro(env, template, macro)
+    # A template imported without context keeps, once made, the module built with the globals
+    # of that moment (gettext, SITEURL): an edition installs its own, so every loaded
+    # template's module is made again when next imported.
+    for loaded in (env.cache or {}).values():
+        loaded._module = None
