@@ -210,7 +210,8 @@ class ExplainerGenerator(Generator):
                     self.dataset, self.site.country_summaries, self.site.country_blurbs, words=edition.words)
                 base = edition.base(siteurl)
                 self._use_words(edition, base, siteurl)
-                specs = list(all_pages(site, base, sitename, edition.words))
+                name = edition.words.gettext(sitename)
+                specs = list(all_pages(site, base, name, edition.words))
                 for spec in specs:
                     self._claim(urls.to_file(spec.path))
                     if spec.path != urls.NOT_FOUND:
@@ -218,8 +219,8 @@ class ExplainerGenerator(Generator):
                 if number == 0:
                     paths += [(page.url, page.lang) for page in self.context.get("pages", ())]
                 else:
-                    paths += self._untranslated_pages(edition, all_editions, siteurl, sitename)
-                common = {"SITEURL": base, "SITEROOT": siteurl, "SITENAME": sitename,
+                    paths += self._untranslated_pages(edition, all_editions, siteurl, edition.words.gettext(sitename))
+                common = {"SITEURL": base, "SITEROOT": siteurl, "SITENAME": name,
                           "DEFAULT_LANG": self.settings.get("DEFAULT_LANG", "en")}
                 last = number == len(all_editions) - 1
                 self._files.pages(specs, partial(self._render, common=common, edition=edition,

@@ -24,6 +24,10 @@ from babel.support import Translations
 
 from ..data.dates import PartialDate, Precision
 from ..data.text import DEFAULT_LANGUAGE
+from ..data.vocab import N_
+
+SITE_NAME = N_("TikTok restrictions explained")
+"""The site's name (SITENAME in the settings), marked so that each catalog translates it."""
 
 YEAR = {"ru": "{year}\u00a0г.", "kk": "{year}\u00a0ж.", "ky": "{year}-ж."}
 """A year alone, as CLDR's patterns for a month write it ('апрель 2024 г.'), where Babel's
