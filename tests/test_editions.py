@@ -63,6 +63,9 @@ def test_each_edition_speaks_its_language(editions_site: Path) -> None:
     page = soup(editions_site / "ru" / urls.event(event))
     assert page.find("h1").get_text(strip=True) == event.title.get("ru")
     assert "г." in page.find("time").get_text()  # "18 апреля 2024 г."
+    summary = page.find("div", class_="summary")
+    assert summary.find(attrs={"lang": True}) is None and summary.get_text(" ", strip=True)[:20] in " ".join(
+        event.summary.get("ru").split())
     assert soup(editions_site / "kk" / "index.html").find("html")["lang"] == "kk"
 
 
@@ -73,6 +76,7 @@ def test_a_fallback_text_is_marked_with_its_language(editions_site: Path) -> Non
     page = soup(editions_site / "kk" / urls.event(event))
     title = page.find("h1")
     assert title.find("span", attrs={"lang": "ru"}) is not None and title.get_text() == event.title.get("ru")
+    assert page.find("div", class_="summary").find("div", attrs={"lang": "ru"}) is not None
     about = soup(editions_site / "kk" / "about" / "index.html")
     assert about.find("html")["lang"] == "kk" and about.find("div", attrs={"lang": "en"}) is not None
 

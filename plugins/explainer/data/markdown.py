@@ -20,6 +20,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
 
+from .text import Text, shown_in
+
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 """Schemes a link may use; anything else (javascript:, data:, vbscript:, file: ...) is refused."""
 
@@ -238,6 +240,16 @@ def rendered(text: str) -> Rendered:
 def render(text: str) -> Markup:
     """Markdown to safe HTML."""
     return rendered(text).html
+
+
+def render_text(text: Text | str) -> Markup:
+    """A Markdown text of the model as HTML, in the language pages are shown in (`show_in`);
+    one shown in a fallback language is wrapped in an element carrying that language."""
+    if isinstance(text, str):
+        return render(text)
+    lang, value = text.resolved()
+    html = render(value)
+    return html if lang == shown_in()[0] else Markup(f'<div lang="{lang}">') + html + Markup("</div>")
 
 
 def trusted_page_html(html: str) -> Markup:

@@ -25,7 +25,7 @@ from markupsafe import Markup
 from pelican.generators import Generator
 
 from ..data import content_rules
-from ..data.markdown import render, trusted_page_html
+from ..data.markdown import render, render_text, trusted_page_html
 from ..data.model import Dataset
 from ..data.problems import EventsFileError
 from ..data.text import show_in
@@ -106,7 +106,7 @@ def install_template_helpers(generator: Any) -> None:
     # SITEURL as a global (not only a render variable) lets macros imported without
     # context build links, so Jinja can cache those imported modules.
     generator.env.globals.update(
-        urls=urls, page_html=trusted_page_html, markdown=render, SITEURL=generator.settings["SITEURL"],
+        urls=urls, page_html=trusted_page_html, markdown=render_text, SITEURL=generator.settings["SITEURL"],
         SITEROOT=generator.settings["SITEURL"], words=ENGLISH,
     )
     generator.env.filters["external"] = urls.external

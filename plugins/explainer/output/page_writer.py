@@ -189,7 +189,8 @@ class SiteWriter:
 
 def _markdown_texts(dataset: Any) -> list[str]:
     """The Markdown texts of a dataset (each rendered once, whichever pages show it)."""
-    return sorted({event.summary.en for event in dataset.events} | {law.summary.en for law in dataset.laws.values()})
+    texts = [event.summary for event in dataset.events] + [law.summary for law in dataset.laws.values()]
+    return sorted({value for text in texts for _lang, value in text.values})
 
 
 LISTING_WEIGHT = 35
