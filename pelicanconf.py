@@ -34,6 +34,11 @@ EXPLAINER_CACHE_DIR = os.path.join(_HERE, ".cache")
 # Processes that render pages on large sites: None = the usable cores (at most 4). Each
 # worker adds memory; see the README's Performance section.
 EXPLAINER_JOBS = None
+# The editions published (English, the reference, first) and where an edition takes a text
+# that has no translation in its language (English comes last anyway). The Russian, Kazakh
+# and Kyrgyz editions build (tests/test_editions.py) but are not published yet.
+EXPLAINER_EDITIONS = ["en"]
+EXPLAINER_FALLBACKS = {"kk": ["ru"], "ky": ["ru"]}
 
 # Every template escapes by default; HTML from Markdown arrives as Markup from
 # explainer.data.markdown, the only place that marks HTML safe. A misspelt variable is an
