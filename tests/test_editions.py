@@ -101,3 +101,11 @@ def test_every_page_names_its_translations(editions_site: Path) -> None:
                           "x-default": "/sub/timeline/"}
     switcher = {a["lang"]: (a.get_text(), a.get("aria-current")) for a in page.select("nav.languages a")}
     assert switcher == {"en": ("English", None), "ru": ("Русский", "page"), "kk": ("Қазақ тілі", None)}
+
+
+def test_a_fallback_text_in_an_attribute_stays_plain(editions_site: Path) -> None:
+    """A text shown in a fallback language is marked with an element in running text, but an
+    attribute can hold no element: there it is plain text."""
+    for page in sorted((editions_site / "kk").rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        assert '="<span' not in html and "&lt;span lang" not in html, page.name
