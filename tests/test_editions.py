@@ -109,3 +109,21 @@ def test_a_fallback_text_in_an_attribute_stays_plain(editions_site: Path) -> Non
     for page in sorted((editions_site / "kk").rglob("*.html")):
         html = page.read_text(encoding="utf-8")
         assert '="<span' not in html and "&lt;span lang" not in html, page.name
+
+
+def test_each_edition_has_its_feeds_and_says_its_language(editions_site: Path) -> None:
+    import json
+
+    import feedparser
+
+    feed = feedparser.parse((editions_site / "ru" / "feeds" / "events.atom.xml").read_text(encoding="utf-8"))
+    assert feed.feed.get("language") == "ru" or 'xml:lang="ru"' in (
+        editions_site / "ru" / "feeds" / "events.atom.xml").read_text(encoding="utf-8")
+    by_id = {urls.event(event): event for event in load_dataset(ROOT / "events.yaml").events}
+    first = feed.entries[0]
+    assert first.title == by_id[first.link.split("/ru/", 1)[1]].title.get("ru")
+    assert (editions_site / "ru" / "feeds" / "kg.atom.xml").is_file()
+    home = soup(editions_site / "ru" / "index.html")
+    assert home.find("link", type="application/atom+xml")["href"] == "/sub/ru/feeds/events.atom.xml"
+    jsonld = json.loads(home.find("script", type="application/ld+json").string)
+    assert jsonld["inLanguage"] == "ru"

@@ -34,7 +34,7 @@ from ..site import data_export, feeds, fragments, seo, urls
 from ..site.editions import Edition, alternates, editions
 from ..site.pages import PageSpec, all_pages
 from ..site.site_context import SiteContext, build_site_context
-from ..site.words import ENGLISH
+from ..site.words import ENGLISH, Words
 from ..support import cachefile
 from .reader import split_metadata
 
@@ -226,6 +226,8 @@ class ExplainerGenerator(Generator):
                 self._files.pages(specs, partial(self._render, common=common, edition=edition,
                                                  all_editions=all_editions, siteurl=siteurl),
                                   partial(self._write_other_files, paths) if last else None)
+                if number:  # the default edition's feeds come with the other files
+                    self._write_feeds(base, sitename, edition.words)
                 count += len(specs)
         finally:
             show_in(all_editions[0].shown_in)
@@ -291,17 +293,21 @@ class ExplainerGenerator(Generator):
         }
         return str(template.render(common, **variables))
 
-    def _write_feeds(self, siteurl: str, sitename: str) -> None:
+    def _write_feeds(self, siteurl: str, sitename: str, words: Words = ENGLISH) -> None:
+        """The Atom feeds of one edition (`siteurl` is its address), in its language."""
         data = self.dataset
         assert self.site is not None
+        lang = words.lang
+        name = words.gettext(sitename)
         entries = feeds.latest(data.events)
-        self._write(urls.FEED_ALL, lambda: feeds.atom_feed(
-            f"{sitename}: all events", urls.FEED_ALL, urls.TIMELINE, siteurl, entries, sitename), (entries,))
+        self._write(urls.edition(lang, urls.FEED_ALL), lambda: feeds.atom_feed(
+            words.feed_title(name), urls.FEED_ALL, urls.TIMELINE, siteurl, entries,
+            name, words), (lang, entries))
         for code, country in data.countries.items():
             entries = feeds.latest(self.site.events_of_country.get(code, ()))
-            self._write(urls.feed(country), partial(
-                feeds.atom_feed, f"{sitename}: {country.name.en}", urls.feed(country), urls.country(country), siteurl,
-                entries, sitename), (country.name, entries))
+            self._write(urls.edition(lang, urls.feed(country)), partial(
+                feeds.atom_feed, f"{name}: {country.name}", urls.feed(country), urls.country(country), siteurl,
+                entries, name, words), (lang, country.name, entries))
 
     def _write_data(self) -> None:
         events = self.dataset.events

@@ -99,7 +99,8 @@ def global_digest(settings: dict[str, Any], theme_templates: Iterable[Path]) -> 
         hasher.update(f"{name} {location} {stat.st_size} {stat.st_mtime_ns}\x00".encode())
     _tree_digest(hasher, Path(__file__).resolve().parents[1], (".py",))  # the whole plugin
     for folder in theme_templates:
-        _tree_digest(hasher, Path(folder), (".html", ".xml", ".txt", ".j2"))
+        if Path(folder).is_dir():
+            _tree_digest(hasher, Path(folder), (".html", ".xml", ".txt", ".j2", ".po"))
     plain = (str, int, float, bool, type(None))
     chosen = {}
     for key in sorted(settings):

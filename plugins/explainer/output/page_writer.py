@@ -73,7 +73,8 @@ class SiteWriter:
         self.staging = Path(generator.output_path)
         published = published_path(self.staging)
         self.published = published is not None
-        template_dirs = [Path(generator.theme) / "templates"]
+        # The catalogs too: a changed translation changes the pages of its edition.
+        template_dirs = [Path(generator.theme) / "templates", Path(generator.theme) / "translations"]
         folder = cache_dir(settings) if published is not None else None
         global_hash = global_digest(settings, template_dirs) if folder is not None else None
         self.record = OutputRecord(folder, published or self.staging, global_hash,

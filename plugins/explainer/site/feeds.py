@@ -13,10 +13,10 @@ from collections.abc import Iterable, Sequence
 
 from feedgenerator import Atom1Feed
 
-from ..data.markdown import render
+from ..data.markdown import render_text
 from ..data.model import Event
-from ..data.text import DEFAULT_LANGUAGE
 from . import urls
+from .words import ENGLISH, Words
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MAX_ENTRIES = 50
@@ -58,9 +58,10 @@ def latest(events: Sequence[Event]) -> tuple[Event, ...]:
 
 def atom_feed(
     title: str, feed_path: str, page_path: str, siteurl: str, entries: Iterable[Event], author: str,
-    lang: str = DEFAULT_LANGUAGE,
+    words: Words = ENGLISH,
 ) -> str:
-    """The Atom document for `entries` (in the order given: `latest` gives them newest first)."""
+    """The Atom document for `entries` (in the order given: `latest` gives them newest first),
+    in the language of `words` (texts as `text.show_in` shows them)."""
     feed = _ReproducibleAtomFeed(
         title=title,
         # RFC 4287 wants an author for every entry; one at feed level covers them all.
@@ -70,18 +71,18 @@ def atom_feed(
         description=title,
         feed_url=f"{siteurl}/{feed_path}",
         feed_guid=f"{siteurl}/{feed_path}",
-        language=lang,
+        language=words.lang,
     )
     for event in entries:
         when = _event_datetime(event)
         feed.add_item(
-            title=event.title.en,
+            title=str(event.title),
             link=f"{siteurl}/{urls.event(event)}",
-            description=str(render(event.summary.en)),
+            description=str(render_text(event.summary)),
             unique_id=f"{siteurl}/{urls.event(event)}",
             pubdate=when,
             updateddate=when,
-            categories=[event.kind.label, *(country.name.en for country in event.countries)],
+            categories=[words.gettext(event.kind.label), *(str(country.name) for country in event.countries)],
         )
     out = io.StringIO()
     feed.write(out, "utf-8")

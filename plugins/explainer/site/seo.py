@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 
 from ..data.markdown import plain_text
 from ..data.model import Actor, Event, Law
+from ..data.text import shown_in
 from ..data.vocab import ActorKind
 from . import urls
 
@@ -26,6 +27,7 @@ def website_jsonld(siteurl: str, sitename: str, description: str) -> dict[str, A
         "name": sitename,
         "description": description,
         "url": absolute(siteurl, urls.HOME),
+        "inLanguage": shown_in()[0],
     }
 
 
@@ -42,15 +44,16 @@ def event_jsonld(event: Event, siteurl: str) -> dict[str, Any]:
     return {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": event.title.en,
-        "description": plain_text(event.summary.en),
+        "headline": str(event.title),
+        "description": plain_text(str(event.summary)),
         "url": absolute(siteurl, urls.event(event)),
+        "inLanguage": shown_in()[0],
         "temporalCoverage": event.date.iso if event.end_date is None else f"{event.date.iso}/{event.end_date.iso}",
-        "about": [{"@type": "Country", "name": country.name.en} for country in event.countries],
+        "about": [{"@type": "Country", "name": str(country.name)} for country in event.countries],
         "mentions": [_actor_thing(actor, siteurl) for actor in event.actors],
         "citation": [
-            {"@type": "CreativeWork", "name": source.title.en, "url": source.url,
-             "publisher": {"@type": "Organization", "name": source.publisher.en}}
+            {"@type": "CreativeWork", "name": str(source.title), "url": source.url,
+             "publisher": {"@type": "Organization", "name": str(source.publisher)}}
             for source in event.sources
         ],
         "isPartOf": {"@type": "WebSite", "url": absolute(siteurl, urls.HOME)},
@@ -62,10 +65,11 @@ def law_jsonld(law: Law, siteurl: str) -> dict[str, Any]:
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Legislation",
-        "name": law.official_name.en,
-        "alternateName": law.short_name.en,
-        "legislationJurisdiction": law.country.name.en,
+        "name": str(law.official_name),
+        "alternateName": str(law.short_name),
+        "legislationJurisdiction": str(law.country.name),
         "url": absolute(siteurl, urls.law(law)),
+        "inLanguage": shown_in()[0],
         "citation": [source.url for source in law.sources],
     }
     dated = law.signed or law.passed or law.in_force
@@ -79,12 +83,12 @@ def _actor_thing(actor: Actor, siteurl: str) -> dict[str, Any]:
         ActorKind.PERSON: "Person",
         ActorKind.AUTHORITY: "GovernmentOrganization",
     }.get(actor.kind, "Organization")
-    return {"@type": kind, "name": actor.name.en, "url": absolute(siteurl, urls.actor(actor))}
+    return {"@type": kind, "name": str(actor.name), "url": absolute(siteurl, urls.actor(actor))}
 
 
 def actor_jsonld(actor: Actor, siteurl: str) -> dict[str, Any]:
     data = {"@context": "https://schema.org", **_actor_thing(actor, siteurl)}
-    data["description"] = actor.role.en
+    data["description"] = str(actor.role)
     return data
 
 

@@ -68,6 +68,10 @@ class Words:
             raise ValueError(f"no words for counting {noun!r}")
         return self.ngettext("%(num)s event", "%(num)s events", value) % {"num": self.number(value)}
 
+    def feed_title(self, site: str) -> str:
+        """The title of the feed of all events."""
+        return self.gettext("%(site)s: all events") % {"site": site}
+
     def page_of(self, number: int, pages: int) -> str:
         """Where a page is among the pages of its listing: 'page 2 of 5'."""
         return self.gettext("page %(number)s of %(pages)s") % {"number": self.number(number),
