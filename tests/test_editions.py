@@ -127,3 +127,16 @@ def test_each_edition_has_its_feeds_and_says_its_language(editions_site: Path) -
     assert home.find("link", type="application/atom+xml")["href"] == "/sub/ru/feeds/events.atom.xml"
     jsonld = json.loads(home.find("script", type="application/ld+json").string)
     assert jsonld["inLanguage"] == "ru"
+
+
+def test_the_sitemap_names_every_edition_of_a_page(editions_site: Path) -> None:
+    from xml.etree import ElementTree
+
+    names = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = ElementTree.parse(editions_site / "sitemap.xml").getroot()
+    entries = {url.find("s:loc", names).text: {link.get("hreflang"): link.get("href")
+                                               for link in url.findall("x:link", names)}
+               for url in root.findall("s:url", names)}
+    assert entries["/sub/ru/timeline/"] == {
+        "en": "/sub/timeline/", "ru": "/sub/ru/timeline/", "kk": "/sub/kk/timeline/", "x-default": "/sub/timeline/"}
+    assert entries["/sub/kk/about/"]["en"] == "/sub/about/"

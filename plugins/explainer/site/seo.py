@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 
 from ..data.markdown import plain_text
 from ..data.model import Actor, Event, Law
-from ..data.text import shown_in
+from ..data.text import DEFAULT_LANGUAGE, shown_in
 from ..data.vocab import ActorKind
 from . import urls
 
@@ -94,11 +94,26 @@ def actor_jsonld(actor: Actor, siteurl: str) -> dict[str, Any]:
 
 def sitemap_xml(siteurl: str, pages: Iterable[tuple[str, str]]) -> str:
     """sitemap.xml listing every page once, sorted so the file is stable; `pages` are (path,
-    language) pairs, so that an edition's pages can name their translations."""
+    language) pairs. A page that exists in several editions names each of them, and the
+    default one as x-default, in `xhtml:link` alternates (Google's form for multilingual sites)."""
+    editions: dict[str, dict[str, str]] = {}
+    for path, lang in set(pages):
+        relative = path if lang == DEFAULT_LANGUAGE else path.removeprefix(f"{lang}/")
+        editions.setdefault(relative, {})[lang] = path
+    multilingual = any(len(langs) > 1 for langs in editions.values())
+    namespaces = ' xmlns:xhtml="http://www.w3.org/1999/xhtml"' if multilingual else ""
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for path in sorted({path for path, _lang in pages}):
-        lines.append(f"<url><loc>{escape(absolute(siteurl, path))}</loc></url>")
+             f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{namespaces}>']
+    for langs in sorted(editions.values(), key=lambda langs: sorted(langs.values())):
+        links = ""
+        if len(langs) > 1:
+            alternates = [(lang, langs[lang]) for lang in sorted(langs)]
+            if DEFAULT_LANGUAGE in langs:
+                alternates.append(("x-default", langs[DEFAULT_LANGUAGE]))
+            links = "".join(f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(absolute(siteurl, path))}"/>'
+                            for lang, path in alternates)
+        for path in sorted(langs.values()):
+            lines.append(f"<url><loc>{escape(absolute(siteurl, path))}</loc>{links}</url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
 
