@@ -57,3 +57,8 @@ def test_a_month_after_since_is_in_the_genitive_in_russian() -> None:
     assert russian.since(PartialDate.parse("2024-04")) == "апреля 2024\xa0г."
     assert russian.since(PartialDate.parse("2024-04-18")) == russian.date(PartialDate.parse("2024-04-18"))
     assert english.since(PartialDate.parse("2024-04")) == "April 2024"
+
+
+def test_a_sentence_that_ends_with_a_russian_date_takes_no_second_full_stop() -> None:
+    assert Words("ru").full_stop_after(PartialDate.parse("2024-04-18")) == ""
+    assert ENGLISH.full_stop_after(PartialDate.parse("2024-04-18")) == "."

@@ -85,6 +85,11 @@ class Words:
             return format_date(month, "MMMM y 'г'.", locale="ru").translate(_NARROW_SPACE).replace(" г.", "\u00a0г.")
         return self.date(value)
 
+    def full_stop_after(self, value: PartialDate) -> str:
+        """The full stop that ends a sentence ending in this date, unless the date already ends
+        with one (Russian '2024 г.' takes no second)."""
+        return "" if self.date(value).endswith(".") else "."
+
     def date(self, value: PartialDate) -> str:
         """A date at its precision: '18 апреля 2024 г.', 'апрель 2024 г.', '2024 г.'."""
         if self.lang == DEFAULT_LANGUAGE:
