@@ -123,6 +123,9 @@ def test_each_edition_has_its_feeds_and_says_its_language(editions_site: Path) -
     first = feed.entries[0]
     assert first.title == by_id[first.link.split("/ru/", 1)[1]].title.get("ru")
     assert (editions_site / "ru" / "feeds" / "kg.atom.xml").is_file()
+    # The English feed stays English, though the data files come with the last edition.
+    english = feedparser.parse((editions_site / "feeds" / "events.atom.xml").read_text(encoding="utf-8"))
+    assert english.entries[0].title == by_id[english.entries[0].link.split("/sub/", 1)[1]].title.en
     home = soup(editions_site / "ru" / "index.html")
     assert home.find("link", type="application/atom+xml")["href"] == "/sub/ru/feeds/events.atom.xml"
     jsonld = json.loads(home.find("script", type="application/ld+json").string)

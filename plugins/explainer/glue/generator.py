@@ -216,18 +216,19 @@ class ExplainerGenerator(Generator):
                     self._claim(urls.to_file(spec.path))
                     if spec.path != urls.NOT_FOUND:
                         paths.append((spec.path, spec.lang))
+                common = {"SITEURL": base, "SITEROOT": siteurl, "SITENAME": name,
+                          "DEFAULT_LANG": self.settings.get("DEFAULT_LANG", "en")}
                 if number == 0:
                     paths += [(page.url, page.lang) for page in self.context.get("pages", ())]
                 else:
-                    paths += self._untranslated_pages(edition, all_editions, siteurl, edition.words.gettext(sitename))
-                common = {"SITEURL": base, "SITEROOT": siteurl, "SITENAME": name,
-                          "DEFAULT_LANG": self.settings.get("DEFAULT_LANG", "en")}
+                    paths += self._untranslated_pages(edition, all_editions, siteurl, common)
                 last = number == len(all_editions) - 1
                 self._files.pages(specs, partial(self._render, common=common, edition=edition,
                                                  all_editions=all_editions, siteurl=siteurl),
                                   partial(self._write_other_files, paths) if last else None)
-                if number:  # the default edition's feeds come with the other files
-                    self._write_feeds(base, sitename, edition.words)
+                # Each edition's feeds while its texts are shown in its language (the other
+                # files come with the last edition, whatever its language).
+                self._write_feeds(base, sitename, edition.words)
                 count += len(specs)
         finally:
             show_in(all_editions[0].shown_in)
@@ -237,19 +238,17 @@ class ExplainerGenerator(Generator):
                     "" if len(all_editions) == 1 else "s", time.perf_counter() - started)
 
     def _untranslated_pages(self, edition: Edition, all_editions: list[Edition], siteurl: str,
-                            sitename: str) -> list[tuple[str, str]]:
+                            common: dict[str, Any]) -> list[tuple[str, str]]:
         """The pages of content/ that have no translation into the edition's language, in that
         edition: its interface around their text, which is marked as English (the reader sees a
         note), so that every link of the edition leads to a page of it."""
         written = []
         template = self.get_template("page")
-        base = edition.base(siteurl)
         for page in self.context.get("pages", ()):
             if any(translation.lang == edition.lang for translation in getattr(page, "translations", ())):
                 continue  # Pelican writes the translation itself
             path = urls.edition(edition.lang, page.url)
-            variables = {"SITEURL": base, "SITEROOT": siteurl, "SITENAME": sitename, "page": page,
-                         "page_fallback": True, "page_lang": edition.lang,
+            variables = {**common, "page": page, "page_fallback": True, "page_lang": edition.lang,
                          "alternates": alternates(all_editions, siteurl, page.url)}
             self._write(urls.to_file(path), partial(template.render, variables))
             written.append((path, edition.lang))
@@ -263,17 +262,16 @@ class ExplainerGenerator(Generator):
         fragments.install(self.env)
 
     def _write_other_files(self, paths: list[tuple[str, str]]) -> None:
-        """Feeds, data files, the sitemap and robots.txt."""
+        """Data files, the sitemap and robots.txt."""
         started = time.perf_counter()
         siteurl = self.settings["SITEURL"]
         # Cards are only shown on pages; dropping them before the data files keeps the peak down.
         fragments.install(self.env)
-        self._write_feeds(siteurl, self.settings["SITENAME"])
         self._write_data()
         listed = tuple(sorted(set(paths)))
         self._write(urls.SITEMAP, lambda: seo.sitemap_xml(siteurl, listed), (listed,))
         self._write(urls.ROBOTS, lambda: seo.robots_txt(siteurl))
-        logger.info("explainer: feeds, data files and sitemap in %.2f s", time.perf_counter() - started)
+        logger.info("explainer: data files and sitemap in %.2f s", time.perf_counter() - started)
 
     def _render(self, spec: PageSpec, common: dict[str, Any], edition: Edition, all_editions: list[Edition],
                 siteurl: str) -> str:
