@@ -34,10 +34,10 @@ EXPLAINER_CACHE_DIR = os.path.join(_HERE, ".cache")
 # Processes that render pages on large sites: None = the usable cores (at most 4). Each
 # worker adds memory; see the README's Performance section.
 EXPLAINER_JOBS = None
-# The editions published (English, the reference, first) and where an edition takes a text
-# that has no translation in its language (English comes last anyway). The Russian, Kazakh
-# and Kyrgyz editions build (tests/test_editions.py) but are not published yet.
-EXPLAINER_EDITIONS = ["en"]
+# The editions published (English, the reference, first; the others under /ru/, /kk/, /ky/)
+# and where an edition takes a text that has no translation in its language (English comes
+# last anyway). Adding a language: see CONTRIBUTING.md, Translations.
+EXPLAINER_EDITIONS = ["en", "ru", "kk", "ky"]
 EXPLAINER_FALLBACKS = {"kk": ["ru"], "ky": ["ru"]}
 
 # Every template escapes by default; HTML from Markdown arrives as Markup from
@@ -53,13 +53,16 @@ JINJA_ENVIRONMENT = {
     "extensions": ["jinja2.ext.i18n"],
 }
 
-# content/pages only (about, how to cite, ...), at pretty URLs.
+# content/pages only (about, how to cite, ...), at pretty URLs; a page's slug is its file name
+# unless it gives one. Pelican reads them, and our generator writes each in every edition (a
+# translation, `about.ru.md`, in its own), so Pelican saves none itself.
 ARTICLE_PATHS: list[str] = []
 PAGE_PATHS = ["pages"]
+SLUGIFY_SOURCE = "basename"
 PAGE_URL = "{slug}/"
-PAGE_SAVE_AS = "{slug}/index.html"
+PAGE_SAVE_AS = ""
 PAGE_LANG_URL = "{lang}/{slug}/"
-PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
+PAGE_LANG_SAVE_AS = ""
 DRAFT_PAGE_URL = ""
 DRAFT_PAGE_SAVE_AS = ""
 STATIC_PATHS: list[str] = []

@@ -27,10 +27,10 @@ COMMON = {"SITEURL", "SITEROOT", "SITENAME", "DEFAULT_LANG", "page_path", "page_
           "page_lang",
           *PAGE_DEFAULTS}
 """What `generator._render` gives every page besides its spec's variables."""
-GLOBALS = {"urls", "markdown", "page_html", "words", "SITEROOT", "_", "gettext", "ngettext"}
+GLOBALS = {"urls", "markdown", "words", "SITEROOT", "_", "gettext", "ngettext"}
 """What `generator.install_template_helpers` installs for every template (gettext's names
 come with jinja2.ext.i18n)."""
-PELICAN_PAGE = {"page", "output_file", "page_fallback"}
+PELICAN_PAGE = {"page", "output_file", "page_fallback", "page_content"}
 """What Pelican gives page.html, for the pages of content/."""
 
 

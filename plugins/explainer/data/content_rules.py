@@ -15,6 +15,8 @@ broken, as it does for events.yaml:
   with a value: nothing that names a path, a template or a status;
 - a country page named after a country of events.yaml, saying so in its `Country:` line, and a
   page for every country; a page's slug a plain slug that no part of the site uses;
+- a translation named after its English page and its language (`kg.ru.md`, `about.ru.md`), in a
+  language texts may have, beside that page, and without a slug of its own;
 - links and images by the rules of `markdown.link_problems`, and some text after the metadata.
 """
 from __future__ import annotations
@@ -30,6 +32,7 @@ from .fields import CODE_PATTERN, MAX_SLUG_LENGTH, SLUG_PATTERN, TEXT_CONTROL_CH
 from .markdown import link_problems
 from .model import Country
 from .problems import Problem
+from .text import DEFAULT_LANGUAGE, LANGUAGES
 
 MAX_BYTES = 1_000_000
 """Largest content file: a country page is a few kilobytes; more is a mistake (or an attack)."""
@@ -46,6 +49,16 @@ _META_LINE = re.compile(r"(?P<key>[A-Za-z][A-Za-z0-9_-]*):\s*(?P<value>.*)")
 _CONTROL = re.compile(TEXT_CONTROL_CHARACTERS)  # a carriage return is a line end in Markdown
 _SLUG = re.compile(SLUG_PATTERN)
 _CODE = re.compile(CODE_PATTERN)
+_LANGUAGE_SUFFIX = re.compile(r"\.([a-z]{2,3})")
+"""A file's second suffix that names a language: `about.ru.md`."""
+
+
+def language_of(path: Path) -> tuple[str, str]:
+    """(the name of the English page, the language) of a content file: `kg.ru.md` is the Russian
+    translation of `kg`, `kg.md` the English page."""
+    stem = path.stem
+    found = _LANGUAGE_SUFFIX.fullmatch(Path(stem).suffix)
+    return (Path(stem).stem, found.group(1)) if found else (stem, DEFAULT_LANGUAGE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,11 +224,28 @@ class _Checker:
         if text is None:
             return
         page = parse_page(text)
+        original, lang = language_of(path)
+        if lang != DEFAULT_LANGUAGE and not self.check_translation(path, original, lang, page):
+            return
         if kind == "countries":
-            self.check_country(path, page)
+            self.check_country(path, original, page)
         else:
-            self.check_page(path, page)
+            self.check_page(path, page, translation=lang != DEFAULT_LANGUAGE)
         self.check_body(path, page)
+
+    def check_translation(self, path: Path, original: str, lang: str, page: PageText) -> bool:
+        """A translation names a language texts may have and sits beside its English page."""
+        others = [code for code in LANGUAGES if code != DEFAULT_LANGUAGE]
+        if lang not in others:
+            self.report(path, 1, 1, f"the file name gives the language {lang!r}, which is not one of those a "
+                                    f"translation may have ({', '.join(others)}); an English page is named "
+                                    f"without one ({original}{path.suffix})")
+            return False
+        if not any((path.parent / f"{original}{suffix}").is_file() for suffix in MARKDOWN_SUFFIXES):
+            self.report(path, 1, 1, f"is a translation of {original}{path.suffix}, which is not in "
+                                    f"{shown(path.parent)}/: write the English page first, or correct the name")
+            return False
+        return True
 
     def decoded(self, path: Path) -> str | None:
         data = path.read_bytes()
@@ -257,9 +287,9 @@ class _Checker:
                 self.report(path, 1, 1, f"has no {name.capitalize()!r} line: add '{name.capitalize()}: ...' "
                                         "to the metadata at the top")
 
-    def check_country(self, path: Path, page: PageText) -> None:
+    def check_country(self, path: Path, original: str, page: PageText) -> None:
         self.check_metadata(path, page, COUNTRY_FIELDS, COUNTRY_FIELDS)
-        code = path.stem.upper()
+        code = original.upper()
         if not _CODE.fullmatch(code) or code not in self.countries:
             known = ", ".join(f"{key.lower()}.md" for key in self.countries)
             self.report(path, 1, 1, f"names no country of events.yaml: a country page is named after its code "
@@ -270,7 +300,17 @@ class _Checker:
                 self.report(path, field.line, field.value_column,
                             f"'Country: {field.value}' does not match the file name: write 'Country: {code}'")
 
-    def check_page(self, path: Path, page: PageText) -> None:
+    def check_page(self, path: Path, page: PageText, translation: bool = False) -> None:
+        if translation:
+            # Its address is its English page's, in the edition of its language.
+            for field in page.fields:
+                if field.key == "slug":
+                    self.report(path, field.line, 1, "a translation has the address of its English page: remove "
+                                                     "the 'Slug' line")
+            fields = tuple(field for field in page.fields if field.key != "slug")
+            self.check_metadata(path, PageText(fields, page.body, page.body_line),
+                                tuple(name for name in PAGE_FIELDS if name != "slug"), ("title",))
+            return
         self.check_metadata(path, page, PAGE_FIELDS, ("title",))
         given = next((field for field in page.fields if field.key == "slug"), None)
         slug = given.value if given is not None and given.value else path.stem

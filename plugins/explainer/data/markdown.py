@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from .text import Text, shown_in
+from .text import Text, fallback_tag, shown_in
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 """Schemes a link may use; anything else (javascript:, data:, vbscript:, file: ...) is refused."""
@@ -249,7 +249,7 @@ def render_text(text: Text | str) -> Markup:
         return render(text)
     lang, value = text.resolved()
     html = render(value)
-    return html if lang == shown_in()[0] else Markup(f'<div lang="{lang}">') + html + Markup("</div>")
+    return html if lang == shown_in()[0] else Markup(fallback_tag("div", lang)) + html + Markup("</div>")
 
 
 def trusted_page_html(html: str) -> Markup:

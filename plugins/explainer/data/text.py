@@ -19,6 +19,16 @@ _shown: list[tuple[str, ...]] = [(DEFAULT_LANGUAGE,)]
 renderer sets them for each edition (`show_in`) before it renders that edition's pages."""
 
 
+UNTRANSLATED = "untranslated"
+"""The class of an element holding a text shown in a fallback language: its page then says that
+some texts are not translated yet (`glue.generator`), and the stylesheet may mark it."""
+
+
+def fallback_tag(tag: str, lang: str) -> str:
+    """The opening tag of an element that holds a text shown in the fallback language `lang`."""
+    return f'<{tag} lang="{lang}" class="{UNTRANSLATED}">'
+
+
 def show_in(languages: tuple[str, ...]) -> None:
     """Show texts in the first of `languages` that each has (English when none has)."""
     _shown[0] = tuple(languages) or (DEFAULT_LANGUAGE,)
@@ -70,4 +80,4 @@ class Text:
         screen readers and browsers switch language for it."""
         lang, text = self.resolved()
         escaped = str(escape(text))
-        return escaped if lang == _shown[0][0] else f'<span lang="{lang}">{escaped}</span>'
+        return escaped if lang == _shown[0][0] else f"{fallback_tag('span', lang)}{escaped}</span>"

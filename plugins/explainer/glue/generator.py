@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import logging
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -25,10 +26,11 @@ from markupsafe import Markup
 from pelican.generators import Generator
 
 from ..data import content_rules
-from ..data.markdown import render, render_text, trusted_page_html
+from ..data.country_pages import CountryPage, in_languages, read_country_pages
+from ..data.markdown import render_text, trusted_page_html
 from ..data.model import Dataset
 from ..data.problems import EventsFileError
-from ..data.text import show_in
+from ..data.text import DEFAULT_LANGUAGE, UNTRANSLATED, show_in
 from ..output import page_writer
 from ..site import data_export, feeds, fragments, seo, urls
 from ..site.editions import Edition, alternates, editions
@@ -36,7 +38,6 @@ from ..site.pages import PageSpec, all_pages
 from ..site.site_context import SiteContext, build_site_context
 from ..site.words import ENGLISH, Words
 from ..support import cachefile
-from .reader import split_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -82,21 +83,6 @@ def check_content(settings: dict[str, Any], content: str, dataset: Dataset) -> N
         raise EventsFileError(problems)
 
 
-def read_country_summaries(folder: Path, codes: list[str]) -> tuple[dict[str, Markup], dict[str, str]]:
-    """content/countries/<code>.md for each country that has one: the rendered body, and the
-    one-sentence `Summary:` metadata line (used as the page's meta description)."""
-    bodies: dict[str, Markup] = {}
-    blurbs: dict[str, str] = {}
-    for code in codes:
-        path = folder / f"{code.lower()}.md"
-        if path.is_file():
-            metadata, body = split_metadata(path.read_text(encoding="utf-8"))
-            bodies[code] = render(body)
-            if metadata.get("summary"):
-                blurbs[code] = metadata["summary"]
-    return bodies, blurbs
-
-
 def install_template_helpers(generator: Any) -> None:
     """`generator_init` receiver: helpers every template may use, in every generator's env.
 
@@ -106,7 +92,7 @@ def install_template_helpers(generator: Any) -> None:
     # SITEURL as a global (not only a render variable) lets macros imported without
     # context build links, so Jinja can cache those imported modules.
     generator.env.globals.update(
-        urls=urls, page_html=trusted_page_html, markdown=render_text, SITEURL=generator.settings["SITEURL"],
+        urls=urls, markdown=render_text, SITEURL=generator.settings["SITEURL"],
         SITEROOT=generator.settings["SITEURL"], words=ENGLISH,
     )
     generator.env.filters["external"] = urls.external
@@ -157,6 +143,10 @@ class CheckedBytecodeCache(FileSystemBytecodeCache):
             pass  # a cache that cannot be written costs the next build time, nothing else
 
 
+MAIN_START = '<main id="main" class="wrap" tabindex="-1">'
+"""How base.html opens a page's main content, where the note on untranslated texts goes."""
+_FALLBACK_LANGUAGE = re.compile(f'lang="([a-z]+)" class="{UNTRANSLATED}"')
+
 PAGE_DEFAULTS: dict[str, Any] = {"listing": None, "listing_size": None, "filter_country": None, "filter_kind": None,
                                  "noindex": False, "alternates": ()}
 """Optional page variables: templates run with StrictUndefined, so every name they test exists."""
@@ -177,14 +167,15 @@ class ExplainerGenerator(Generator):
         page_writer.open_markdown_store(self.settings)
         logger.info("explainer: loaded %d events in %.2f s", len(self.dataset.events), time.perf_counter() - started)
         self.site: SiteContext | None = None
+        self.country_pages: dict[str, dict[str, CountryPage]] = {}
         self._written: set[str] = set()
         self._files: page_writer.SiteWriter | None = None
 
     def generate_context(self) -> None:
         folder = countries_dir(self.settings, self.path)
         started = time.perf_counter()
-        summaries, blurbs = read_country_summaries(folder, list(self.dataset.countries))
-        self.site = build_site_context(self.dataset, summaries, blurbs)
+        self.country_pages = read_country_pages(folder, self.dataset.countries)
+        self.site = build_site_context(self.dataset, *in_languages(self.country_pages, (DEFAULT_LANGUAGE,)))
         gc.freeze()
         logger.info("explainer: site context in %.2f s", time.perf_counter() - started)
         self.env.filters["path"] = self.site.path
@@ -207,7 +198,7 @@ class ExplainerGenerator(Generator):
             for number, edition in enumerate(all_editions):
                 show_in(edition.shown_in)
                 site = self.site if number == 0 else build_site_context(
-                    self.dataset, self.site.country_summaries, self.site.country_blurbs, words=edition.words)
+                    self.dataset, *in_languages(self.country_pages, edition.shown_in), words=edition.words)
                 base = edition.base(siteurl)
                 self._use_words(edition, base, siteurl)
                 name = edition.words.gettext(sitename)
@@ -218,10 +209,7 @@ class ExplainerGenerator(Generator):
                         paths.append((spec.path, spec.lang))
                 common = {"SITEURL": base, "SITEROOT": siteurl, "SITENAME": name,
                           "DEFAULT_LANG": self.settings.get("DEFAULT_LANG", "en")}
-                if number == 0:
-                    paths += [(page.url, page.lang) for page in self.context.get("pages", ())]
-                else:
-                    paths += self._untranslated_pages(edition, all_editions, siteurl, common)
+                paths += self._content_pages(edition, all_editions, siteurl, common)
                 last = number == len(all_editions) - 1
                 self._files.pages(specs, partial(self._render, common=common, edition=edition,
                                                  all_editions=all_editions, siteurl=siteurl),
@@ -237,19 +225,24 @@ class ExplainerGenerator(Generator):
         logger.info("explainer: %d pages in %d edition%s and the other files in %.2f s", count, len(all_editions),
                     "" if len(all_editions) == 1 else "s", time.perf_counter() - started)
 
-    def _untranslated_pages(self, edition: Edition, all_editions: list[Edition], siteurl: str,
-                            common: dict[str, Any]) -> list[tuple[str, str]]:
-        """The pages of content/ that have no translation into the edition's language, in that
-        edition: its interface around their text, which is marked as English (the reader sees a
-        note), so that every link of the edition leads to a page of it."""
+    def _content_pages(self, edition: Edition, all_editions: list[Edition], siteurl: str,
+                       common: dict[str, Any]) -> list[tuple[str, str]]:
+        """The pages of content/ (About, ...) in one edition, at their English page's address in
+        it: each in the first of the edition's languages it is written in (`about.ru.md` for
+        Russian), so that every link of the edition leads to a page of it. A page shown in a
+        fallback language is marked as such, and its reader sees a note. Pelican reads these
+        pages (PAGE_SAVE_AS is empty) and this writes them, with the edition's interface."""
         written = []
         template = self.get_template("page")
-        for page in self.context.get("pages", ()):
-            if any(translation.lang == edition.lang for translation in getattr(page, "translations", ())):
-                continue  # Pelican writes the translation itself
-            path = urls.edition(edition.lang, page.url)
-            variables = {**common, "page": page, "page_fallback": True, "page_lang": edition.lang,
-                         "alternates": alternates(all_editions, siteurl, page.url)}
+        for english in self.context.get("pages", ()):
+            versions = {page.lang: page for page in (english, *getattr(english, "translations", ()))}
+            lang = next(lang for lang in edition.shown_in if lang in versions)
+            path = urls.edition(edition.lang, english.url)
+            page = versions[lang]
+            content = trusted_page_html(urls.shared_links_in_edition(page.content, english.url, edition.lang))
+            variables = {**common, "page": page, "page_content": content, "page_fallback": lang != edition.lang,
+                         "page_lang": edition.lang, "page_path": english.url,
+                         "alternates": alternates(all_editions, siteurl, english.url) if len(all_editions) > 1 else ()}
             self._write(urls.to_file(path), partial(template.render, variables))
             written.append((path, edition.lang))
         return written
@@ -289,7 +282,17 @@ class ExplainerGenerator(Generator):
             "jsonld": head.jsonld,
             "page_lang": spec.lang,
         }
-        return str(template.render(common, **variables))
+        return self._with_untranslated_note(str(template.render(common, **variables)))
+
+    def _with_untranslated_note(self, html: str) -> str:
+        """The page with a note at the top of its main content when it shows texts in a fallback
+        language, saying in which. Known only once the page is rendered: a text's language is
+        decided where it is shown (`Text.__html__`), and cards are rendered once per build."""
+        languages = tuple(sorted(set(_FALLBACK_LANGUAGE.findall(html))))
+        if not languages:
+            return html
+        note = self.env.filters["untranslated_note"](languages)
+        return html.replace(MAIN_START, f"{MAIN_START}\n{note}", 1)
 
     def _write_feeds(self, siteurl: str, sitename: str, words: Words = ENGLISH) -> None:
         """The Atom feeds of one edition (`siteurl` is its address), in its language."""

@@ -1,5 +1,6 @@
 """Pelican reader for content/*.md, rendering with markdown-it-py instead of Python-Markdown.
 
+A translation is named after its English page and its language (`about.ru.md`).
 A file starts with Pelican-style metadata lines (`Title: About this site`), then a blank
 line, then the Markdown body (`content_rules.parse_page`, which also checks every file before
 the build reads it). The body goes through `explainer.data.markdown.render`, the same renderer as
@@ -12,8 +13,9 @@ from typing import Any
 
 from pelican.readers import BaseReader
 
-from ..data.content_rules import parse_page
+from ..data.content_rules import language_of, parse_page
 from ..data.markdown import render
+from ..data.text import DEFAULT_LANGUAGE
 
 MARKDOWN_EXTENSIONS = ("md", "markdown")
 
@@ -31,9 +33,25 @@ class MarkdownItReader(BaseReader):
     file_extensions = list(MARKDOWN_EXTENSIONS)
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
-        raw, body = split_metadata(Path(source_path).read_text(encoding="utf-8"))
+        path = Path(source_path)
+        raw, body = split_metadata(path.read_text(encoding="utf-8"))
+        original, lang = language_of(path)
+        if lang != DEFAULT_LANGUAGE:
+            # A translation (`about.ru.md`): Pelican pairs it with its English page by slug, and
+            # the edition of its language shows it at that page's address.
+            raw["lang"] = lang
+            raw["slug"] = original_slug(path.parent, original)
         metadata = {key: self.process_metadata(key, value) for key, value in raw.items()}
         return str(render(body)), metadata
+
+
+def original_slug(folder: Path, original: str) -> str:
+    """The slug of the English page `original` in `folder`: its `Slug:` line, else its name."""
+    for suffix in MARKDOWN_EXTENSIONS:
+        english = folder / f"{original}.{suffix}"
+        if english.is_file():
+            return split_metadata(english.read_text(encoding="utf-8"))[0].get("slug") or original
+    return original
 
 
 def use_markdown_it(readers: Any) -> None:

@@ -38,6 +38,7 @@ CACHED: dict[str, tuple[str, str]] = {
     "head_links": ("_layout.html", "head_links"),
     "site_header": ("_layout.html", "site_header"),
     "site_footer": ("_layout.html", "site_footer"),
+    "untranslated_note": ("_layout.html", "untranslated_note"),
 }
 """Macros rendered once per distinct arguments, by the filter name templates use."""
 

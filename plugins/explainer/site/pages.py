@@ -15,15 +15,17 @@ from typing import Any
 from ..data.markdown import plain_text
 from ..data.model import Actor, Event, Law
 from ..data.text import DEFAULT_LANGUAGE
+from ..data.vocab import N_
 from . import seo, urls
 from .site_context import SiteContext
 from .words import ENGLISH, Words
 
-SITE_DESCRIPTION = (
+SITE_DESCRIPTION = N_(
     "A sourced timeline of how governments in Central Asia and beyond moved to block or restrict "
     "TikTok: Kyrgyzstan, Kazakhstan, Uzbekistan, Russia, the United States, the European Union "
     "and other countries, with each country's status and when it was last checked."
 )
+"""The home page's description, in each catalog like every other word of a page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,20 +76,25 @@ def all_pages(site: SiteContext, siteurl: str, sitename: str, words: Words = ENG
 
 def _pages(site: SiteContext, siteurl: str, sitename: str, words: Words) -> Iterator[PageSpec]:
     data = site.dataset
-    yield PageSpec(urls.HOME, "home.html", sitename,
-                   Head(SITE_DESCRIPTION, seo.website_jsonld(siteurl, sitename, SITE_DESCRIPTION)),
+    _, ngettext, number = words.gettext, words.ngettext, words.number
+    described = _(SITE_DESCRIPTION)
+    yield PageSpec(urls.HOME, "home.html", sitename, Head(described, seo.website_jsonld(siteurl, sitename, described)),
                    {"statuses": site.statuses, "latest_events": site.latest_events, "event_count": len(data.events),
                     "law_count": len(data.laws)})
     country_counts = tuple((row.country, len(site.events_of_country.get(row.country.code, ())))
                            for row in site.statuses)
-    yield PageSpec(urls.TIMELINE, "timeline.html", "Timeline",
-                   Head(f"All {len(data.events)} events, by year, country and kind."),
+    yield PageSpec(urls.TIMELINE, "timeline.html", _("Timeline"),
+                   Head(ngettext("All %(num)s event, by year, country and kind.",
+                                 "All %(num)s events, by year, country and kind.", len(data.events))
+                        % {"num": number(len(data.events))}),
                    {"listing": None, "years": site.years, "country_counts": country_counts,
                     "year_counts": {year.year: words.count(year.count, "event") for year in site.years},
                     "kinds_used": site.kinds_used})
+    year_of = {year.path: year.year for year in site.years}
     for listing in site.timeline_pages:
         yield PageSpec(listing.path, "timeline.html", listing.title,
-                       Head(f"{listing.count} events in {listing.title.removeprefix('Timeline: ')}."),
+                       Head(ngettext("%(num)s event in %(year)s.", "%(num)s events in %(year)s.", listing.count)
+                            % {"num": number(listing.count), "year": year_of[listing.pages[0].path]}),
                        {"listing": listing, "listing_size": _listing_size(listing, words)})
     for code, listings in site.country_timelines.items():
         for listing in listings:
@@ -99,40 +106,48 @@ def _pages(site: SiteContext, siteurl: str, sitename: str, words: Words) -> Iter
             yield PageSpec(listing.path, "timeline.html", listing.title, Head(listing.intro),
                            {"listing": listing, "listing_size": _listing_size(listing, words), "filter_kind": kind})
     for event in data.events:
-        yield PageSpec(urls.event(event), "event.html", event.title.en, partial(_event_head, event, siteurl),
+        yield PageSpec(urls.event(event), "event.html", str(event.title), partial(_event_head, event, siteurl),
                        {"event": event, "timeline_path": site.timeline_paths[event.id]}, og_type="article")
     for code, country in data.countries.items():
         status = site.status_of[code]
-        described = site.country_blurbs.get(code) or f"TikTok in {country.name.en}: " + (
-            f"{status.status.label.lower()} since {status.since.display()}." if status.status and status.since
-            else "no status recorded."
-        )
-        yield PageSpec(urls.country(country), "country.html", country.name.en, Head(described),
+        described = site.country_blurbs.get(code) or (
+            _("TikTok in %(country)s: %(status)s since %(date)s.") % {
+                "country": country.name, "status": _(status.status.label).lower(), "date": words.since(status.since)}
+            if status.status and status.since else _("TikTok in %(country)s: no status recorded.") % {
+                "country": country.name})
+        yield PageSpec(urls.country(country), "country.html", str(country.name), Head(described),
                        {"country": country, "status": status, "listing": site.country_timelines[code][0],
                         "figures": tuple((figure, words.number(figure.value)) for figure in country.figures),
                         "summary": site.country_summaries.get(code), "history": site.status_history.get(code, ()),
                         "laws": site.laws_of_country.get(code, ()), "actors": site.actors_of_country.get(code, ())})
-    yield PageSpec(urls.LAWS, "laws.html", "Laws",
-                   Head(f"A glossary of the {len(data.laws)} laws named in the events."),
+    yield PageSpec(urls.LAWS, "laws.html", _("Laws"),
+                   Head(ngettext("A glossary of the %(num)s law named in the events.",
+                                 "A glossary of the %(num)s laws named in the events.", len(data.laws))
+                        % {"num": number(len(data.laws))}),
                    {"laws_by_country": site.laws_by_country,
                     "event_counts": {slug: words.count(len(site.events_of_law.get(slug, ())), "event")
                                      for slug in data.laws}})
     for law in data.laws.values():
-        yield PageSpec(urls.law(law), "law.html", law.short_name.en, partial(_law_head, law, siteurl),
+        yield PageSpec(urls.law(law), "law.html", str(law.short_name), partial(_law_head, law, siteurl),
                        {"law": law, "events": site.events_of_law.get(law.slug, ())})
-    yield PageSpec(urls.ACTORS, "actors.html", "People and institutions",
-                   Head(f"The {len(data.actors)} people and institutions that acted or spoke."),
+    yield PageSpec(urls.ACTORS, "actors.html", _("People and institutions"),
+                   Head(ngettext("The %(num)s person or institution that acted or spoke.",
+                                 "The %(num)s people and institutions that acted or spoke.", len(data.actors))
+                        % {"num": number(len(data.actors))}),
                    {"actors": site.actors_sorted})
     for actor in data.actors.values():
-        yield PageSpec(urls.actor(actor), "actor.html", actor.name.en, partial(_actor_head, actor, siteurl),
+        yield PageSpec(urls.actor(actor), "actor.html", str(actor.name), partial(_actor_head, actor, siteurl),
                        {"actor": actor, "quotes": site.quotes_of_actor.get(actor.slug, ()),
                         "events": site.events_of_actor.get(actor.slug, ())})
     for page in site.source_pages:
-        title = "Sources" if page.number == 1 else f"Sources (page {page.number})"
+        title = _("Sources") if page.number == 1 else _("%(title)s (page %(number)s)") % {
+            "title": _("Sources"), "number": number(page.number)}
         yield PageSpec(page.path, "sources.html", title,
-                       Head(f"Bibliography: the {len(data.sources)} sources cited, with the events citing each."),
+                       Head(ngettext("Bibliography: the %(num)s source cited, with the events citing it.",
+                                     "Bibliography: the %(num)s sources cited, with the events citing each.",
+                                     len(data.sources)) % {"num": number(len(data.sources))}),
                        {"source_page": page, "example": data.events[-1] if page.number == 1 else None})
-    yield PageSpec(urls.NOT_FOUND, "404.html", "Page not found", Head("This address does not exist on the site."),
+    yield PageSpec(urls.NOT_FOUND, "404.html", _("Page not found"), Head(_("This address does not exist on the site.")),
                    {"noindex": True})
 
 
@@ -144,13 +159,14 @@ def _listing_size(listing: Any, words: Words) -> str:
 
 # Heads made from a page's variables (the event, law or actor) and the settings alone, which
 # is what lets a fingerprint leave them out: keep it that way.
+# In the edition's languages (`show_in`), like the page they head.
 def _event_head(event: Event, siteurl: str) -> Head:
-    return Head(plain_text(event.summary.en), seo.event_jsonld(event, siteurl))
+    return Head(plain_text(str(event.summary)), seo.event_jsonld(event, siteurl))
 
 
 def _law_head(law: Law, siteurl: str) -> Head:
-    return Head(plain_text(law.summary.en), seo.law_jsonld(law, siteurl))
+    return Head(plain_text(str(law.summary)), seo.law_jsonld(law, siteurl))
 
 
 def _actor_head(actor: Actor, siteurl: str) -> Head:
-    return Head(f"{actor.name.en}: {actor.role.en}.", seo.actor_jsonld(actor, siteurl))
+    return Head(f"{actor.name}: {actor.role}.", seo.actor_jsonld(actor, siteurl))

@@ -26,6 +26,8 @@ The site map:
 """
 from __future__ import annotations
 
+import posixpath
+import re
 from functools import lru_cache
 
 import mdurl
@@ -39,6 +41,27 @@ def edition(lang: str, path: str) -> str:
     """`path` in the edition of language `lang`: the default language's pages at the root, every
     other language's under its code (`ru/timeline/`), so each edition has the same site map."""
     return path if lang == DEFAULT_LANGUAGE else f"{lang}/{path}"
+
+
+SHARED = ("data/", "theme/")
+"""Folders every edition shares: the data files and the theme's static files are at the root."""
+_RELATIVE_LINK = re.compile(r'(?P<attr>href|src)="(?P<link>(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)[^"]*)"')
+
+
+def shared_links_in_edition(html: str, page: str, lang: str) -> str:
+    """The HTML of a page of content/, written for its English address `page`, shown at that
+    address in the edition of `lang`: a relative link stays inside the edition, except one to a
+    shared folder (`../data/events.json` from about/), which climbs out of it."""
+    if lang == DEFAULT_LANGUAGE:
+        return html
+
+    def fixed(found: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page + "index.html"), found["link"]))
+        if not target.startswith(SHARED):
+            return found.group()
+        return f'{found["attr"]}="../{found["link"]}"'
+
+    return _RELATIVE_LINK.sub(fixed, html)
 
 
 HOME = ""
