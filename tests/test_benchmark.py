@@ -1,4 +1,5 @@
-"""The scale benchmark still runs end to end (at 50 events) and prints every row of its table.
+"""The scale benchmark still runs end to end (at 50 events, two languages) and prints every row
+of its table; its corpus gives every text of events.yaml a Russian version.
 
 Nothing here looks at a time: timings depend on the machine. The test only keeps the script
 from rotting as the site changes.
@@ -10,8 +11,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import yaml
+
+from benchmarks import corpus as corpus_mod
 from benchmarks import scale
+from explainer.data.fields import COLLECTIONS, RECORDS, Kind
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "benchmarks" / "scale.py"
@@ -33,6 +39,7 @@ def test_benchmark_prints_every_row() -> None:
     assert labels[0] == "figure"
     assert labels[1:] == list(scale.ROW_LABELS)
     assert "50 events" in table
+    assert "en and ru" in table
     # Every row has a measured value; the comparison sites are built or say why not.
     for row in rows[1:]:
         cells = [cell.strip() for cell in row.strip("|").split("|")]
@@ -53,10 +60,51 @@ def test_benchmark_json_has_the_figures() -> None:
     assert report["events"] == 50
     assert report["small_events"] == 5
     assert report["ours"]["returncode"] == 0
-    assert report["ours_stats"]["pages"] > 50  # one page per event and more
+    assert report["ours_stats"]["pages"] > 2 * 50  # one page per event and edition, and more
     assert report["rebuild"]["changed"] >= 1
-    # The preview's build server rebuilds after another edit, touching only what shows it.
+    # The preview's build server rebuilds after another edit, touching only what shows it, and
+    # the event's page of both editions shows the edit.
     assert report["preview"]["run"]["returncode"] == 0
     assert report["preview"]["changed"] >= 1 and report["preview"]["rewritten_outside"] == 0
     assert report["preview"]["event_id"] != report["rebuild"]["event_id"]
+    for kind in ("rebuild", "preview"):
+        assert report[kind]["editions_missed"] == [], kind
+        assert report[kind]["rewritten_by_edition"]["en"] >= 1 and report[kind]["rewritten_by_edition"]["ru"] >= 1
     assert report["hugo_skipped"] and report["stock_skipped"]
+
+
+def _texts(record: str, entry: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(field name, value) of every translatable text of one entry and its sub-records."""
+    found: list[tuple[str, Any]] = []
+    for spec in RECORDS[record].fields:
+        value = entry.get(spec.name)
+        if value is None:
+            continue
+        if spec.kind in (Kind.TEXT, Kind.MARKDOWN):
+            found.append((f"{record}.{spec.name}", value))
+        elif spec.kind is Kind.RECORDS and spec.record is not None:
+            for item in value:
+                found += _texts(spec.record, item)
+    return found
+
+
+def test_corpus_translates_every_text() -> None:
+    corpus = corpus_mod.generate(200, languages=("en", "ru"))
+    data = yaml.safe_load(corpus.events_yaml)
+    texts: list[tuple[str, Any]] = []
+    for collection in COLLECTIONS:
+        entries = data[collection.name]
+        for entry in entries.values() if isinstance(entries, dict) else entries:
+            texts += _texts(collection.record, entry)
+    assert {name for name, _ in texts} >= {"event.title", "event.summary", "law.summary", "actor.role",
+                                           "country.name", "figure.label", "quote.text", "source.title"}
+    for name, value in texts:
+        assert isinstance(value, dict) and set(value) == {"en", "ru"}, (name, value)
+        assert any("\u0400" <= char <= "\u04ff" for char in value["ru"]), (name, value)
+        assert 0.5 < len(value["ru"]) / len(value["en"]) < 2.5, (name, value)
+    # The English texts are those of the English-only corpus; the edit reaches both languages.
+    assert corpus_mod.generate(200).country_pages == corpus.country_pages
+    assert set(corpus.translated_pages["ru"]) == set(corpus.country_pages)
+    edited = yaml.safe_load(corpus_mod.edit_summary(corpus.events_yaml, corpus.event_ids[7]))["events"][7]["summary"]
+    assert edited["en"].startswith(corpus_mod.EDIT_MARKERS["en"])
+    assert edited["ru"].startswith(corpus_mod.EDIT_MARKERS["ru"])

@@ -1,7 +1,7 @@
 """Every page carries a language: its spec, its address, its fingerprint, its <html lang>.
 
-The site is published in English only for now (EXPLAINER_EDITIONS); these tests build the real
-site in three editions and check what a reader of each would see."""
+The real site is published in four editions (EXPLAINER_EDITIONS); these tests build it in three,
+under a subpath, and check what a reader of each would see."""
 from __future__ import annotations
 
 import dataclasses
@@ -70,15 +70,19 @@ def test_each_edition_speaks_its_language(editions_site: Path) -> None:
 
 
 def test_a_fallback_text_is_marked_with_its_language(editions_site: Path) -> None:
-    """Kazakh has no texts yet: they come in Russian, each marked lang=ru; the pages of content/
-    come in English with a note."""
+    """Kazakh has no texts yet: they come in Russian, each marked lang=ru, and the page says so
+    at the top of its main content; the pages of content/ come in Russian too, with a note."""
     event = load_dataset(ROOT / "events.yaml").events[0]
     page = soup(editions_site / "kk" / urls.event(event))
     title = page.find("h1")
     assert title.find("span", attrs={"lang": "ru"}) is not None and title.get_text() == event.title.get("ru")
     assert page.find("div", class_="summary").find("div", attrs={"lang": "ru"}) is not None
+    note = page.find("main").find(True)
+    assert note.name == "p" and "note" in note["class"] and "орыс тілінде" in note.get_text()
     about = soup(editions_site / "kk" / "about" / "index.html")
-    assert about.find("html")["lang"] == "kk" and about.find("div", attrs={"lang": "en"}) is not None
+    assert about.find("html")["lang"] == "kk" and about.find("div", attrs={"lang": "ru"}) is not None
+    assert "орыс тілінде" in about.find("p", class_="note").get_text()
+    assert about.find("h1")["lang"] == "ru" and about.find("h1").get_text() == "О сайте и методе работы"
 
 
 def test_links_stay_inside_their_edition(editions_site: Path) -> None:
@@ -143,3 +147,24 @@ def test_the_sitemap_names_every_edition_of_a_page(editions_site: Path) -> None:
     assert entries["/sub/ru/timeline/"] == {
         "en": "/sub/timeline/", "ru": "/sub/ru/timeline/", "kk": "/sub/kk/timeline/", "x-default": "/sub/timeline/"}
     assert entries["/sub/kk/about/"]["en"] == "/sub/about/"
+
+
+def test_a_page_of_content_comes_in_its_translation_with_every_edition_named(editions_site: Path) -> None:
+    """about.ru.md is the Russian edition's About, at the English page's address; the English
+    page, written by our generator too, names every edition (hreflang) like the other pages."""
+    about = soup(editions_site / "ru" / "about" / "index.html")
+    assert about.find("h1").get_text() == "О сайте и методе работы" and about.find(class_="note") is None
+    english = soup(editions_site / "about" / "index.html")
+    assert {link["hreflang"]: link["href"] for link in english.find_all("link", hreflang=True)} == {
+        "en": "/sub/about/", "ru": "/sub/ru/about/", "kk": "/sub/kk/about/", "x-default": "/sub/about/"}
+    # Its links to the data files climb out of the edition; its other links stay in it.
+    links = [a["href"] for a in about.find("main").find_all("a", href=True)]
+    assert "../../data/events.json" in links and "../sources/" in links
+
+
+def test_a_country_page_comes_in_its_translation(editions_site: Path) -> None:
+    page = soup(editions_site / "ru" / "countries" / "kg" / "index.html")
+    summary = page.find("section", attrs={"aria-labelledby": "sec-summary"})
+    assert "Кыргызстан" in summary.get_text() and summary.find(attrs={"lang": True}) is None
+    assert page.find("meta", attrs={"name": "description"})["content"].startswith("Кыргызстан")
+    assert page.find("main").find(class_="note") is None  # nothing on it is untranslated

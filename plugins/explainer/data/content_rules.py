@@ -225,15 +225,15 @@ class _Checker:
             return
         page = parse_page(text)
         original, lang = language_of(path)
-        if lang != DEFAULT_LANGUAGE and not self.check_translation(path, original, lang, page):
+        if original != path.stem and not self.check_translation(path, original, lang):
             return
         if kind == "countries":
             self.check_country(path, original, page)
         else:
-            self.check_page(path, page, translation=lang != DEFAULT_LANGUAGE)
+            self.check_page(path, page, translation=original != path.stem)
         self.check_body(path, page)
 
-    def check_translation(self, path: Path, original: str, lang: str, page: PageText) -> bool:
+    def check_translation(self, path: Path, original: str, lang: str) -> bool:
         """A translation names a language texts may have and sits beside its English page."""
         others = [code for code in LANGUAGES if code != DEFAULT_LANGUAGE]
         if lang not in others:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from markupsafe import escape
+import re
+
+from markupsafe import Markup, escape
 
 DEFAULT_LANGUAGE = "en"
 LANGUAGES = ("en", "ru", "kk", "ky")
@@ -81,3 +83,31 @@ class Text:
         lang, text = self.resolved()
         escaped = str(escape(text))
         return escaped if lang == _shown[0][0] else f"{fallback_tag('span', lang)}{escaped}</span>"
+
+
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_KAZAKH = re.compile("[әғқұһіӘҒҚҰҺІ]")
+_KYRGYZ = re.compile("[ңөүҢӨҮ]")
+
+
+def script_language(text: str) -> str:
+    """The language a text as published is taken to be in, from its letters: Cyrillic with a
+    letter only Kazakh uses is Kazakh, with one Kyrgyz and Kazakh share Kyrgyz, other Cyrillic
+    Russian, anything else English (the languages of this site's sources)."""
+    if not _CYRILLIC.search(text):
+        return DEFAULT_LANGUAGE
+    if _KAZAKH.search(text):
+        return "kk"
+    return "ky" if _KYRGYZ.search(text) else "ru"
+
+
+def as_published(text: Text) -> Markup:
+    """A source's title or publisher: its translation when it has one in the page's language,
+    else the words as published, in their own language (`script_language`) but not marked as
+    untranslated: a headline is cited as it appeared."""
+    if text.has(_shown[0][0]):
+        return Markup(escape(text.get(_shown[0][0])))
+    original = text.values[0][1]
+    lang = script_language(original)
+    escaped = escape(original)
+    return Markup(escaped if lang == _shown[0][0] else f'<span lang="{lang}">{escaped}</span>')

@@ -30,7 +30,7 @@ from ..data.country_pages import CountryPage, in_languages, read_country_pages
 from ..data.markdown import render_text, trusted_page_html
 from ..data.model import Dataset
 from ..data.problems import EventsFileError
-from ..data.text import DEFAULT_LANGUAGE, UNTRANSLATED, show_in
+from ..data.text import DEFAULT_LANGUAGE, UNTRANSLATED, as_published, show_in
 from ..output import page_writer
 from ..site import data_export, feeds, fragments, seo, urls
 from ..site.editions import Edition, alternates, editions
@@ -96,6 +96,7 @@ def install_template_helpers(generator: Any) -> None:
         SITEROOT=generator.settings["SITEURL"], words=ENGLISH,
     )
     generator.env.filters["external"] = urls.external
+    generator.env.filters["published"] = as_published
     if hasattr(generator.env, "install_null_translations"):  # jinja2.ext.i18n, set in JINJA_ENVIRONMENT
         generator.env.install_null_translations(newstyle=True)
     fragments.install(generator.env)

@@ -116,7 +116,8 @@ def _pages(site: SiteContext, siteurl: str, sitename: str, words: Words) -> Iter
             if status.status and status.since else _("TikTok in %(country)s: no status recorded.") % {
                 "country": country.name})
         yield PageSpec(urls.country(country), "country.html", str(country.name), Head(described),
-                       {"country": country, "status": status, "listing": site.country_timelines[code][0],
+                       {"country": country, "status": status, "events": site.events_of_country.get(code, ()),
+                        "timeline_path": site.country_timelines[code][0].path,
                         "figures": tuple((figure, words.number(figure.value)) for figure in country.figures),
                         "summary": site.country_summaries.get(code), "history": site.status_history.get(code, ()),
                         "laws": site.laws_of_country.get(code, ()), "actors": site.actors_of_country.get(code, ())})

@@ -21,13 +21,14 @@ from ..data.vocab import EventKind, TikTokStatus
 from . import urls
 from .words import ENGLISH, Words
 
-EVENTS_PER_PAGE = 25
-"""Longest event listing on one page; longer listings continue on numbered pages. 25 cards of
-real summaries keep a page within the first-render budget (14 KB gzipped)."""
-SOURCES_PER_PAGE = 50
-"""Longest bibliography page: 50 entries keep a page within the first-render budget (14 KB gzipped)."""
+EVENTS_PER_PAGE = 15
+"""Longest event listing on one page; longer listings continue on numbered pages. Cyrillic takes
+twice the bytes of Latin script: 15 cards of real summaries keep a Russian or Kazakh page within
+the first-render budget (14 KB gzipped, with the stylesheet), where 25 English cards did."""
+SOURCES_PER_PAGE = 40
+"""Longest bibliography page: 40 entries keep a page of every edition within the first-render
+budget (14 KB gzipped)."""
 LATEST_ON_HOME = 5
-LATEST_ON_COUNTRY = 20
 
 T = TypeVar("T")
 
