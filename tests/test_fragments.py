@@ -4,6 +4,7 @@ from __future__ import annotations
 from jinja2 import DictLoader, Environment, StrictUndefined
 from markupsafe import Markup
 
+from explainer.data.text import as_published
 from explainer.site import fragments
 
 
@@ -50,7 +51,7 @@ def test_every_cached_macro_exists_in_the_theme() -> None:
     root = Path(__file__).resolve().parent.parent
     env = Environment(loader=FileSystemLoader(root / "themes" / "explainer" / "templates"), autoescape=True)
     env.globals.update(urls=urls, markdown=render, SITEURL="")
-    env.filters.update(path=urls.of, external=urls.external)
+    env.filters.update(path=urls.of, external=urls.external, published=as_published)
     fragments.install(env)
     for template, macro in fragments.CACHED.values():
         assert callable(getattr(env.get_template(template).module, macro)), (template, macro)

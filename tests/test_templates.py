@@ -15,6 +15,7 @@ import jinja2.nodes
 import pytest
 
 from explainer.data.load import load_dataset
+from explainer.data.text import as_published
 from explainer.glue.generator import PAGE_DEFAULTS
 from explainer.site import fragments, urls
 from explainer.site.pages import PageSpec, all_pages
@@ -38,7 +39,7 @@ def names_read(path: Path) -> set[str]:
     """The names `path` reads from its context, parsed with the theme's filters installed."""
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                                      extensions=["jinja2.ext.i18n"])
-    environment.filters.update(path=urls.of, external=urls.external)
+    environment.filters.update(path=urls.of, external=urls.external, published=as_published)
     fragments.install(environment)
     tree = environment.parse(path.read_text(encoding="utf-8"))
     # `{% import "_x.html" as x %}` outside the blocks: the blocks find `x` in the context.

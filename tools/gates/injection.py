@@ -10,6 +10,7 @@ a Content-Security-Policy that forbids inline script.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 import typing
@@ -134,14 +135,29 @@ def _hostile(field: str, index: int) -> str:
     return f"F{index} {_ONE_LINE}"
 
 
+@functools.cache
+def _translatable() -> frozenset[tuple[str, str]]:
+    """(collection, field) of the fields typed `Text`, which may carry a translation per language."""
+    from explainer.data import model
+
+    classes = {"country": model.Country, "figure": model.Figure, "law": model.Law, "actor": model.Actor,
+               "source": model.Source, "event": model.Event, "quote": model.Quote}
+    return frozenset((kind, name) for kind, cls in classes.items()
+                     for name, hint in typing.get_type_hints(cls).items() if "Text" in str(hint))
+
+
 def _fill(entry: dict[str, Any], kind: str, names: set[str], where: dict[int, str]) -> None:
+    from explainer.data.text import LANGUAGES
+
+    translatable = _translatable()
     for name in sorted(names):
         number = len(where) + 1
         where[number] = f"{kind}.{name}"
         value = _hostile(name, number)
-        current = entry.get(name)
-        if isinstance(current, dict):  # translated text: every language is hostile
-            entry[name] = {lang: f"{value} ({lang})" for lang in current}
+        if (kind, name) in translatable:
+            # Every language is hostile: each edition shows its own (`Text`), and a language
+            # without a translation shows another one's.
+            entry[name] = {lang: f"{value} ({lang})" for lang in LANGUAGES}
         else:
             entry[name] = value
 

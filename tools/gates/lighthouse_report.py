@@ -34,7 +34,7 @@ from tools.gates.serve import serve
 
 __all__ = ["PAGES", "CATEGORIES", "PageScores", "audit", "format_report", "main"]
 
-PAGES = ("home", "timeline", "country", "law")
+PAGES = ("home", "timeline", "country", "law", "ru home", "ru country", "ru law", "kk home")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking "

@@ -6,6 +6,7 @@ actors, years, kinds) the largest file is taken: it has the most of what that te
 """
 from __future__ import annotations
 
+import runpy
 from pathlib import Path
 
 __all__ = ["PAGE_TYPES", "sample_pages"]
@@ -13,7 +14,7 @@ __all__ = ["PAGE_TYPES", "sample_pages"]
 # type -> a fixed page, or a pattern for the pages of that type: the sub-folders of a folder
 # (`timeline/*/index.html`), or the files of a section (`events/*.html`: the page of one event,
 # law or actor is a file beside its section's index.html, which is not of that type)
-PAGE_TYPES: dict[str, str] = {
+_ENGLISH_TYPES: dict[str, str] = {
     "home": "index.html",
     "timeline": "timeline/index.html",
     "timeline year": "timeline/*/index.html",
@@ -29,6 +30,15 @@ PAGE_TYPES: dict[str, str] = {
     "about": "about/index.html",
     "404": "404.html",
 }
+OTHER_EDITIONS: tuple[str, ...] = tuple(
+    runpy.run_path(str(Path(__file__).resolve().parents[2] / "pelicanconf.py"))["EXPLAINER_EDITIONS"][1:])
+"""The editions published besides English (EXPLAINER_EDITIONS in pelicanconf.py), each in the
+folder of its language with the same site map: every gate runs on a page of every type in each."""
+PAGE_TYPES: dict[str, str] = {
+    **_ENGLISH_TYPES,
+    **{f"{lang} {kind}": f"{lang}/{pattern}" for lang in OTHER_EDITIONS for kind, pattern in _ENGLISH_TYPES.items()},
+}
+"""'home', 'timeline', ... for English; 'ru home', 'ru timeline', ... for each other edition."""
 
 
 def _url_path(file: Path, root: Path) -> str:
@@ -44,7 +54,7 @@ def sample_pages(root: Path) -> dict[str, str | None]:
     picked: dict[str, str | None] = {}
     for kind, pattern in PAGE_TYPES.items():
         candidates = sorted(root.glob(pattern))
-        if kind == "timeline year":
+        if kind.endswith("timeline year"):
             candidates = [c for c in candidates if c.parent.name.isdigit()]
         elif pattern.endswith("/*.html"):
             candidates = [c for c in candidates if c.name != "index.html"]

@@ -6,9 +6,8 @@ without rewriting any entry that exists today.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import re
+from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
@@ -64,6 +63,12 @@ class Text:
     @property
     def en(self) -> str:
         return self.values[0][1]
+
+    def sentence(self) -> Text:
+        """The text opening a sentence: its first letter upper-case in every language. A role is
+        written as it reads after a name and a comma ('депутат Жогорку Кенеша'), and begins a
+        sentence on the actor's own page."""
+        return Text(tuple((lang, value[:1].upper() + value[1:]) for lang, value in self.values))
 
     def resolved(self) -> tuple[str, str]:
         """(language, text) in the languages texts are shown in (`show_in`): the first one this

@@ -22,7 +22,6 @@ from typing import Any, cast
 
 from jinja2 import FileSystemBytecodeCache
 from jinja2.bccache import Bucket
-from markupsafe import Markup
 from pelican.generators import Generator
 
 from ..data import content_rules
