@@ -152,7 +152,8 @@ async function skipLink(page, problems) {
     problems.push('the first Tab focuses nothing');
     return;
   }
-  if (!/skip/i.test(first.text) || !first.href.startsWith('#')) {
+  // Known by what it does, not by its words: every edition words it in its own language.
+  if (!first.text || !first.href.startsWith('#')) {
     problems.push(`the first Tab stop is not a skip link: ${first.html}`);
     return;
   }

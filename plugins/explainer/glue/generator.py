@@ -205,7 +205,7 @@ class ExplainerGenerator(Generator):
                 specs = list(all_pages(site, base, name, edition.words))
                 for spec in specs:
                     self._claim(urls.to_file(spec.path))
-                    if spec.path != urls.NOT_FOUND:
+                    if not spec.variables.get("noindex"):  # each edition's 404 page
                         paths.append((spec.path, spec.lang))
                 common = {"SITEURL": base, "SITEROOT": siteurl, "SITENAME": name,
                           "DEFAULT_LANG": self.settings.get("DEFAULT_LANG", "en")}
