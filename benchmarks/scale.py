@@ -2,20 +2,27 @@
 
 One run (`python benchmarks/scale.py`, or `invoke bench`):
 
-1. generates a valid events.yaml with N events (default 10,000; see `corpus.py`) in a
-   temporary copy of the project (pelicanconf.py, plugins/, themes/, content/pages);
-2. builds our site cold in a child process: wall time, CPU time (user + system of the
-   child and everything it waited for), peak memory, files and bytes written, largest page;
-3. edits one event's summary and rebuilds into the same output: wall time, files rewritten,
-   files whose bytes changed, and whether anything outside the pages that show that event
-   was rewritten; three times (another event each time) as a new `pelican` process, then three
-   times in the preview's build server (`explainer.tools.build_server`, what `invoke serve` runs);
-4. builds the same corpus as a stock Pelican 4.12 site (one Markdown article per event, the
-   default Python-Markdown reader, the built-in `simple` theme, a category per country, a
-   tag per law) and as a Hugo site (one content file per event, taxonomies for countries and
-   laws, minimal layouts written by this script); missing Hugo is reported and skipped;
+1. generates a valid events.yaml with N events (default 10,000; see `corpus.py`), every text
+   in English and Russian (`LANGUAGES`), and a page per country (with its Russian translation,
+   `kg.ru.md`, when the measured site's own content has such translations), in a temporary
+   copy of the project (pelicanconf.py, plugins/, themes/, content/pages);
+2. builds our site cold in a child process, both editions (EXPLAINER_EDITIONS=["en", "ru"]:
+   English at the root, Russian under ru/): wall time, CPU time (user + system of the child
+   and everything it waited for), peak memory, files and bytes written, largest page;
+3. edits one event's summary, in both languages, and rebuilds into the same output: wall
+   time, files rewritten (per edition), files whose bytes changed, whether anything outside
+   the pages that show that event was rewritten, and whether the event's page of every
+   edition shows the edit; three times (another event each time) as a new `pelican` process,
+   then three times in the preview's build server (`explainer.tools.build_server`, what
+   `invoke serve` runs);
+4. builds the same corpus as a stock Pelican 4.12 site, in English only as before (one
+   Markdown article per event, the default Python-Markdown reader, the built-in `simple`
+   theme, a category per country, a tag per law) and as a multilingual Hugo site in both
+   languages (one content file per event and language, `<id>.md` and `<id>.ru.md`,
+   taxonomies for countries and laws, minimal layouts written by this script); missing Hugo
+   is reported and skipped;
 5. repeats our cold build at N/10, and once at a larger size (`--large`, default 50,000
-   events) to see how the cost and the memory grow past N;
+   events), both in two languages, to see how the cost and the memory grow past N;
 
 and prints one table with the ratios against the targets of the scale issue. Timings are
 figures from one machine and one run: the table names both.
@@ -40,6 +47,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,10 +63,16 @@ ROOT = Path(os.environ.get("EXPLAINER_BENCH_ROOT") or Path(__file__).resolve().p
 # 2025-02-01, after the corpus's checked dates: fixed so rebuilds and clean builds compare
 SOURCE_DATE_EPOCH = "1738368000"
 
+LANGUAGES = ("en", "ru")
+"""The corpus's languages, our editions and the Hugo site's languages (stock Pelican: English)."""
+OUR_SETTINGS: dict[str, object] = {"EXPLAINER_EDITIONS": list(LANGUAGES)}
+"""Passed to every build of our site (`our_build_command`)."""
+
+# The scale issue's targets at N = 10,000 events in two languages, on a 2-core machine.
 TARGETS = {
     "ours_vs_hugo": 0.5,
     "ours_vs_stock": 0.25,
-    "peak_mb": 300.0,
+    "peak_mb": 400.0,
     "rebuild_s": 1.0,
     "growth": 11.0,
     "largest_page_kb": 200.0,
@@ -258,8 +272,14 @@ def make_project(corpus: corpus_mod.Corpus, project: Path) -> Path:
     for name in ("plugins", "themes", "schema"):
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, project / name, ignore=ignore)
-    corpus.write(project, pages_from=ROOT / "content" / "pages")
+    corpus.write(project, pages_from=ROOT / "content" / "pages", translated_pages=reads_translated_pages())
     return project
+
+
+def reads_translated_pages() -> bool:
+    """Whether the measured site reads translations of its country pages (`kg.ru.md`): its own
+    content has some. Then the corpus's country pages go with theirs, as every other text does."""
+    return any((ROOT / "content" / "countries").glob("*.*.md"))
 
 
 def our_build_command(project: Path, output: Path, settings: dict[str, object] | None = None) -> list[str]:
@@ -289,6 +309,10 @@ class RebuildResult:
     rewritten_outside: int = 0
     """Rewritten files that do not show the edited event (the most in any round)."""
     outside_examples: list[str] = field(default_factory=list)
+    rewritten_by_edition: dict[str, int] = field(default_factory=dict)
+    """Files rewritten under each edition's folder (the default edition's: the rest)."""
+    editions_missed: list[str] = field(default_factory=list)
+    """Editions whose page of the event does not show the edit (any round)."""
     rounds: int = 1
     median_s: float = 0.0
     """Median wall time over the rounds."""
@@ -317,6 +341,7 @@ def rebuild_after_edit(project: Path, output: Path, corpus: corpus_mod.Corpus, *
     fastest.median_s = statistics.median(result.run.wall_s for result in results)
     fastest.rewritten_outside = max(result.rewritten_outside for result in results)
     fastest.outside_examples = sorted({rel for result in results for rel in result.outside_examples})[:10]
+    fastest.editions_missed = sorted({lang for result in results for lang in result.editions_missed})
     failed = next((result for result in results if not result.run.ok), None)
     return failed or fastest
 
@@ -326,7 +351,7 @@ def _one_rebuild(project: Path, output: Path, corpus: corpus_mod.Corpus, round_:
     # Each kind of rebuild edits its own events, so each round finds exactly one change.
     event_id = corpus.event_ids[len(corpus.event_ids) // (3 if preview else 2) + round_]
     events = project / "events.yaml"
-    edited = corpus_mod.edit_summary(events.read_text(encoding="utf-8"), event_id)
+    edited = corpus_mod.edit_summary(events.read_text(encoding="utf-8"), event_id)  # in every language
     before = snapshot(output)
     events.write_text(edited, encoding="utf-8")
     if builds is not None:
@@ -336,11 +361,15 @@ def _one_rebuild(project: Path, output: Path, corpus: corpus_mod.Corpus, round_:
                   returncode=done.code, wall_s=time.perf_counter() - started, cpu_s=done.user + done.system,
                   peak_mb=done.max_rss_kb / 1024, maxrss_mb=done.max_rss_kb / 1024)
     else:
-        run = measure("ours, rebuild after one edit", our_build_command(project, output), project, build_env())
+        run = measure("ours, rebuild after one edit", our_build_command(project, output, OUR_SETTINGS), project,
+                      build_env())
     after = snapshot(output)
     needle = event_id.encode()
-    result = RebuildResult(run=run, event_id=event_id)
+    result = RebuildResult(run=run, event_id=event_id, rewritten_by_edition=dict.fromkeys(LANGUAGES, 0))
     outside = []
+    # A page shows the event when it names its id: its own page in each edition
+    # (events/<id>.html, ru/events/<id>.html), and every listing, feed, sitemap and data file
+    # of either edition that carries its card or its link.
     for rel in sorted(before.keys() | after.keys()):
         old, new = before.get(rel), after.get(rel)
         rewritten = old is None or new is None or old[:2] != new[:2]
@@ -349,11 +378,30 @@ def _one_rebuild(project: Path, output: Path, corpus: corpus_mod.Corpus, round_:
         result.rewritten += rewritten
         result.changed += changed
         result.showing_event += shows
+        if rewritten:
+            result.rewritten_by_edition[edition_of(rel)] += 1
         if (rewritten or changed) and not shows:
             outside.append(rel)
     result.rewritten_outside = len(outside)
     result.outside_examples = outside[:10]
+    for lang in LANGUAGES:
+        page = after.get(event_page(lang, event_id))
+        marker = corpus_mod.EDIT_MARKERS.get(lang, corpus_mod.EDIT_MARKER).encode()
+        if page is None or marker not in page[2]:
+            result.editions_missed.append(lang)
     return result
+
+
+def edition_of(rel: str) -> str:
+    """The edition an output file belongs to: the language folder it is under, else the default."""
+    first = rel.split("/", 1)[0]
+    return first if first in LANGUAGES[1:] else LANGUAGES[0]
+
+
+def event_page(lang: str, event_id: str) -> str:
+    """Where our site writes an event's page in the edition of `lang` (`urls.event`, `urls.edition`)."""
+    path = f"events/{event_id}.html"
+    return path if lang == LANGUAGES[0] else f"{lang}/{path}"
 
 
 def build_server_client(project: Path, output: Path, log: Any) -> Any:
@@ -364,7 +412,7 @@ def build_server_client(project: Path, output: Path, log: Any) -> Any:
     finally:
         sys.path.remove(str(project / "plugins"))
     env = {**build_env(), "PYTHONPATH": str(project / "plugins")}
-    arguments = our_build_command(project, output)[3:]  # without `python -m pelican`
+    arguments = our_build_command(project, output, OUR_SETTINGS)[3:]  # without `python -m pelican`
     return Client(arguments, cwd=project, env=env, stderr=log)
 
 
@@ -383,17 +431,24 @@ RELATIVE_URLS = True
 """
 
 
-def write_stock_site(data: dict, site: Path) -> None:
-    """One Markdown article per event, read by Pelican's default Markdown reader."""
+def text_in(value: Any, lang: str) -> str:
+    """A text of events.yaml in `lang`: a plain string is English; {en: ..., ru: ...} otherwise."""
+    if isinstance(value, str):
+        return value
+    return str(value.get(lang) or value["en"])
+
+
+def write_stock_site(data: dict[str, Any], site: Path) -> None:
+    """One Markdown article per event, read by Pelican's default Markdown reader (English only)."""
     content = site / "content"
     content.mkdir(parents=True)
     (site / "pelicanconf.py").write_text(STOCK_CONF, encoding="utf-8")
-    countries = {code: entry["name"] for code, entry in data["countries"].items()}
+    countries = {code: text_in(entry["name"], "en") for code, entry in data["countries"].items()}
     sources = data["sources"]
     for event in data["events"]:
         date = _full_date(event["date"])
         lines = [
-            f"Title: {event['title']}",
+            f"Title: {text_in(event['title'], 'en')}",
             f"Date: {date}",
             f"Slug: {event['id']}",
             f"Category: {countries[event['countries'][0]]}",
@@ -402,8 +457,8 @@ def write_stock_site(data: dict, site: Path) -> None:
             # Tags by law slug: short names end in digits, and Pelican's paginated tag pages
             # ("tag/law-39" page 3 -> "tag/law-393.html") would collide with another tag's.
             lines.append("Tags: " + ", ".join(event["laws"]))
-        lines += ["", event["summary"].rstrip(), "", "Sources:", ""]
-        lines += [f"- [{sources[s]['title']}]({sources[s]['url']})" for s in event["sources"]]
+        lines += ["", text_in(event["summary"], "en").rstrip(), "", "Sources:", ""]
+        lines += [f"- [{text_in(sources[s]['title'], 'en')}]({sources[s]['url']})" for s in event["sources"]]
         (content / f"{event['id']}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -416,18 +471,34 @@ def _full_date(partial: str) -> str:
 
 HUGO_CONFIG = """\
 baseURL = "http://localhost/"
-languageCode = "en"
 title = "Hugo"
 paginate = 20
+defaultContentLanguage = "en"
+defaultContentLanguageInSubdir = false
 [taxonomies]
   country = "countries"
   law = "laws"
+[languages]
+  [languages.en]
+    languageCode = "en"
+    languageName = "English"
+    weight = 1
+  [languages.ru]
+    languageCode = "ru"
+    languageName = "Русский"
+    title = "Хьюго"
+    weight = 2
 """
+"""Multilingual, like our two editions: English at the root, Russian under ru/ (`<id>.ru.md`)."""
 
 HUGO_LAYOUTS = {
     "_default/baseof.html": (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ .Title }} | {{ .Site.Title }}</title>"
-        "</head><body><header><a href=\"{{ \"/\" | relURL }}\">{{ .Site.Title }}</a></header>"
+        "<!doctype html><html lang=\"{{ .Site.Language.Lang }}\"><head><meta charset=\"utf-8\">"
+        "<title>{{ .Title }} | {{ .Site.Title }}</title>"
+        "{{ range .AllTranslations }}<link rel=\"alternate\" hreflang=\"{{ .Lang }}\" href=\"{{ .Permalink }}\">"
+        "{{ end }}</head><body><header><a href=\"{{ \"/\" | relLangURL }}\">{{ .Site.Title }}</a>"
+        "{{ range .Translations }} <a hreflang=\"{{ .Lang }}\" href=\"{{ .RelPermalink }}\">"
+        "{{ .Language.LanguageName }}</a>{{ end }}</header>"
         "<main>{{ block \"main\" . }}{{ end }}</main></body></html>\n"
     ),
     "_default/single.html": (
@@ -459,8 +530,10 @@ HUGO_LAYOUTS = {
 }
 
 
-def write_hugo_site(data: dict, site: Path) -> None:
-    """One content file per event; countries and laws as taxonomies (a list page each)."""
+def write_hugo_site(data: dict[str, Any], site: Path) -> None:
+    """One content file per event and language (`<id>.md`, `<id>.ru.md`: Hugo pairs them as
+    translations); countries (by name in the page's language) and laws as taxonomies (a list
+    page each, per language)."""
     content = site / "content" / "events"
     content.mkdir(parents=True)
     (site / "config.toml").write_text(HUGO_CONFIG, encoding="utf-8")
@@ -468,19 +541,21 @@ def write_hugo_site(data: dict, site: Path) -> None:
         path = site / "layouts" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    countries = {code: entry["name"] for code, entry in data["countries"].items()}
     sources = data["sources"]
-    for event in data["events"]:
-        front = {
-            "title": event["title"],
-            "date": _full_date(event["date"]),
-            "countries": [countries[c] for c in event["countries"]],
-            "laws": list(event.get("laws", [])),
-        }
-        lines = ["---"] + [f"{key}: {json.dumps(value)}" for key, value in front.items()] + ["---", ""]
-        lines += [event["summary"].rstrip(), "", "Sources:", ""]
-        lines += [f"- [{sources[s]['title']}]({sources[s]['url']})" for s in event["sources"]]
-        (content / f"{event['id']}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for lang in LANGUAGES:
+        countries = {code: text_in(entry["name"], lang) for code, entry in data["countries"].items()}
+        suffix = "" if lang == LANGUAGES[0] else f".{lang}"
+        for event in data["events"]:
+            front = {
+                "title": text_in(event["title"], lang),
+                "date": _full_date(event["date"]),
+                "countries": [countries[c] for c in event["countries"]],
+                "laws": list(event.get("laws", [])),
+            }
+            lines = ["---"] + [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in front.items()]
+            lines += ["---", "", text_in(event["summary"], lang).rstrip(), "", "Sources:", ""]
+            lines += [f"- [{text_in(sources[s]['title'], lang)}]({sources[s]['url']})" for s in event["sources"]]
+            (content / f"{event['id']}{suffix}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def hugo_version(hugo: str) -> str:
@@ -497,6 +572,8 @@ class Report:
     machine: str
     date: str
     versions: dict[str, str]
+    languages: str = ""
+    """Which language each site is built in."""
     load: str = ""
     """Load average and CPU pressure around the run: other work on the machine slows wall times."""
     repeat: int = 1
@@ -558,7 +635,7 @@ def _best(runs: list[Run]) -> Run:
     return min(ok, key=lambda run: run.wall_s) if ok else runs[0]
 
 
-def run_benchmark(n: int, *, skip_hugo: bool, skip_stock: bool, keep: Path | None, progress,
+def run_benchmark(n: int, *, skip_hugo: bool, skip_stock: bool, keep: Path | None, progress: Callable[[str], None],
                   repeat: int = 1, large: int = 0) -> Report:
     """Everything in the module docstring; with `repeat` > 1 each cold build runs that many
     times (interleaved, so a busy spell on the machine hits every tool) and the fastest counts."""
@@ -570,15 +647,17 @@ def run_benchmark(n: int, *, skip_hugo: bool, skip_stock: bool, keep: Path | Non
         machine=machine_name(),
         date=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         versions={"python": platform.python_version(), "pelican": pelican.__version__},
+        languages=(f"ours and Hugo: {' and '.join(LANGUAGES)} (one edition each, every text translated); "
+                   f"stock Pelican: {LANGUAGES[0]}"),
     )
     load_before = machine_load()
     base = Path(tempfile.mkdtemp(prefix="explainer-bench-", dir=keep))
     try:
         progress(f"generating {n} events")
-        corpus = corpus_mod.generate(n)
+        corpus = corpus_mod.generate(n, languages=LANGUAGES)
         project = make_project(corpus, base / "ours")
         small_n = max(1, n // 10)
-        small_project = make_project(corpus_mod.generate(small_n), base / "small")
+        small_project = make_project(corpus_mod.generate(small_n, languages=LANGUAGES), base / "small")
         report.small_events = small_n
 
         data = yaml.load(corpus.events_yaml, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -610,7 +689,8 @@ def run_benchmark(n: int, *, skip_hugo: bool, skip_stock: bool, keep: Path | Non
             # Cold means no output and no cache from an earlier build.
             shutil.rmtree(project / ".cache", ignore_errors=True)
             output = base / f"ours-output{suffix}"
-            run = measure(f"ours, cold, {n} events", our_build_command(project, output), project, build_env())
+            run = measure(f"ours, cold, {n} events", our_build_command(project, output, OUR_SETTINGS), project,
+                          build_env())
             if not run.ok:
                 raise BuildFailed(run)
             ours_runs.append(run)
@@ -647,7 +727,7 @@ def run_benchmark(n: int, *, skip_hugo: bool, skip_stock: bool, keep: Path | Non
             shutil.rmtree(small_project / ".cache", ignore_errors=True)
             run = measure(
                 f"ours, cold, {small_n} events",
-                our_build_command(small_project, base / f"small-output{suffix}"),
+                our_build_command(small_project, base / f"small-output{suffix}", OUR_SETTINGS),
                 small_project,
                 build_env(),
             )
@@ -680,8 +760,9 @@ def run_benchmark(n: int, *, skip_hugo: bool, skip_stock: bool, keep: Path | Non
             for folder in (project, small_project, stock, site, *base.glob("*output*")):
                 shutil.rmtree(folder, ignore_errors=True)
             progress(f"generating {large} events and building our site cold")
-            large_project = make_project(corpus_mod.generate(large), base / "large")
-            run = measure(f"ours, cold, {large} events", our_build_command(large_project, base / "large-output"),
+            large_project = make_project(corpus_mod.generate(large, languages=LANGUAGES), base / "large")
+            run = measure(f"ours, cold, {large} events",
+                          our_build_command(large_project, base / "large-output", OUR_SETTINGS),
                           large_project, build_env())
             if not run.ok:
                 raise BuildFailed(run)
@@ -727,7 +808,8 @@ def compute_ratios(report: Report) -> None:
     m["large_peak_mb"] = report.large.peak_mb <= TARGETS["large_peak_mb"] if report.large else None
     for key, rebuild in (("rebuild_s", report.rebuild), ("preview_s", report.preview)):
         if rebuild:
-            m[key] = rebuild.run.wall_s <= TARGETS["rebuild_s"] and rebuild.rewritten_outside == 0
+            m[key] = (rebuild.run.wall_s <= TARGETS["rebuild_s"] and rebuild.rewritten_outside == 0
+                      and not rebuild.editions_missed)
     if report.ours_stats:
         m["largest_page_kb"] = report.ours_stats.largest_page_bytes / 1024 <= TARGETS["largest_page_kb"]
 
@@ -779,10 +861,13 @@ def _rebuild_cell(rebuild: RebuildResult | None) -> str:
         return "-"
     outside = f"; outside them: {', '.join(rebuild.outside_examples)}" if rebuild.outside_examples else ""
     rounds = f" (fastest of {rebuild.rounds}, median {rebuild.median_s:.2f} s)" if rebuild.rounds > 1 else ""
+    by_edition = ", ".join(f"{lang} {count}" for lang, count in rebuild.rewritten_by_edition.items())
+    missed = (f"; the edit is missing from the event's page in {', '.join(rebuild.editions_missed)}"
+              if rebuild.editions_missed else "")
     return (f"{rebuild.run.wall_s:.2f} s wall{rounds}, {rebuild.run.cpu_s:.2f} s CPU; "
-            f"{rebuild.rewritten} files rewritten, "
+            f"{rebuild.rewritten} files rewritten{f' ({by_edition})' if by_edition else ''}, "
             f"{rebuild.changed} with new bytes, {rebuild.showing_event} show the event, "
-            f"{rebuild.rewritten_outside} rewritten outside them{outside}")
+            f"{rebuild.rewritten_outside} rewritten outside them{outside}{missed}")
 
 
 def render_table(report: Report) -> str:
@@ -790,6 +875,7 @@ def render_table(report: Report) -> str:
     versions = ", ".join(f"{k} {v}" for k, v in report.versions.items())
     lines = [
         f"Scale benchmark, {n:,} events, {report.date}",
+        f"Languages: {report.languages}",
         f"Machine: {report.machine}",
         f"Versions: {versions}",
         f"Machine load: {report.load}",
@@ -828,10 +914,19 @@ def render_table(report: Report) -> str:
     row(ROW_LABELS[11], ratio_cell("ours_vs_stock_cpu"), "(context)")
     row(ROW_LABELS[12], f"{report.ours.peak_mb:.0f} MB" if report.ours else "-", f"<= {TARGETS['peak_mb']:.0f} MB",
         _verdict(report.met.get("peak_mb")))
-    row(ROW_LABELS[13], f"{rb.run.wall_s:.2f} s, {rb.rewritten_outside} files outside" if rb else "-",
-        f"<= {TARGETS['rebuild_s']:.0f} s, 0 outside", _verdict(report.met.get("rebuild_s")))
-    row(ROW_LABELS[14], f"{preview.run.wall_s:.2f} s, {preview.rewritten_outside} files outside" if preview else "-",
-        f"<= {TARGETS['rebuild_s']:.0f} s, 0 outside", _verdict(report.met.get("preview_s")))
+    every = f"edit shown in {' and '.join(LANGUAGES)}"
+
+    def rebuild_target(rebuild: RebuildResult | None) -> str:
+        if rebuild is None:
+            return "-"
+        shown = [lang for lang in LANGUAGES if lang not in rebuild.editions_missed]
+        return (f"{rebuild.run.wall_s:.2f} s, {rebuild.rewritten_outside} files outside, "
+                f"edit shown in {' and '.join(shown) or 'no edition'}")
+
+    row(ROW_LABELS[13], rebuild_target(rb), f"<= {TARGETS['rebuild_s']:.0f} s, 0 outside, {every}",
+        _verdict(report.met.get("rebuild_s")))
+    row(ROW_LABELS[14], rebuild_target(preview), f"<= {TARGETS['rebuild_s']:.0f} s, 0 outside, {every}",
+        _verdict(report.met.get("preview_s")))
     row(ROW_LABELS[15], ratio_cell("growth"), f"<= {TARGETS['growth']:.0f}", _verdict(report.met.get("growth")))
     row(ROW_LABELS[16], f"{stats.largest_page_bytes / 1024:.1f} KB" if stats else "-",
         f"<= {TARGETS['largest_page_kb']:.0f} KB", _verdict(report.met.get("largest_page_kb")))
