@@ -406,7 +406,8 @@ def format_table(rows: list[GateRow]) -> str:
 
 
 def lighthouse_report(c: Context) -> None:
-    """Lighthouse scores of the home, timeline, country and law pages (a report, not a gate)."""
+    """Lighthouse scores of the home, timeline, country and law pages, and of Russian and Kazakh
+    pages (a report, not a gate)."""
     script = ROOT / "tools" / "gates" / "lighthouse_report.py"
     if script.exists():
         print(flush=True)

@@ -1,8 +1,9 @@
-"""Print Lighthouse scores (performance, accessibility, best practices, SEO) for four pages.
+"""Print Lighthouse scores (performance, accessibility, best practices, SEO) for eight pages.
 
 A report, not a test: the target is 100 in every category, and whatever keeps a score below
 it is listed under the table. The pages are the home page, the timeline, one country page and
-one law page (the largest of each type), served on 127.0.0.1 and audited by npm's `lighthouse`
+one law page (the largest of each type), the Russian home, country and law pages and the
+Kazakh home page, served on 127.0.0.1 and audited by npm's `lighthouse`
 (pinned in package.json) in Debian's Chromium, with Lighthouse's default mobile settings
 (simulated slow 4G and a mid-range phone CPU), one page at a time.
 
