@@ -32,6 +32,9 @@ def test_a_headline_is_cited_as_published_in_the_language_of_its_script(kazakh_e
     assert str(as_published(Text.english("Қазақстанда TikTok <шектеледі>"))) == "Қазақстанда TikTok &lt;шектеледі&gt;"
     assert str(as_published(Text((("en", "Title"), ("kk", "Тақырып"))))) == "Тақырып"
     assert "untranslated" not in str(as_published(Text.english("Title")))
+    # A Russian headline given beside our English translation: a Kazakh page shows the Russian.
+    headline = Text((("en", "Blocking TikTok (in Russian)"), ("ru", "Блокировка TikTok")))
+    assert str(as_published(headline)) == '<span lang="ru">Блокировка TikTok</span>'
 
 
 def test_the_script_says_the_language() -> None:

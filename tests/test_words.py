@@ -39,7 +39,7 @@ def test_russian_counts_have_three_forms_and_russian_separators(tmp_path: Path) 
 @pytest.mark.parametrize(("lang", "day", "month", "year"), [
     ("en", "18 April 2024", "April 2024", "2024"),
     ("ru", "18 апреля 2024\xa0г.", "апрель 2024\xa0г.", "2024\xa0г."),
-    ("kk", "2024\xa0ж. 18 сәуір", "2024\xa0ж. сәуір", "2024\xa0ж."),
+    ("kk", "2024 жылғы 18 сәуір", "2024 жылғы сәуір", "2024\xa0ж."),  # as Kazakh editors write it
     ("ky", "2024-ж., 18-апрель", "2024-ж., апрель", "2024-ж."),
 ])
 def test_dates_at_their_precision_in_each_language(lang: str, day: str, month: str, year: str) -> None:
@@ -62,3 +62,10 @@ def test_a_month_after_since_is_in_the_genitive_in_russian() -> None:
 def test_a_sentence_that_ends_with_a_russian_date_takes_no_second_full_stop() -> None:
     assert Words("ru").full_stop_after(PartialDate.parse("2024-04-18")) == ""
     assert ENGLISH.full_stop_after(PartialDate.parse("2024-04-18")) == "."
+
+
+def test_a_russian_date_after_a_verb_takes_the_prepositional() -> None:
+    w = Words("ru")
+    assert [w.on_date(PartialDate.parse(text)) for text in ("2025-08-06", "2025-08", "2021")] == [
+        "6 августа 2025\xa0г.", "в августе 2025\xa0г.", "в 2021\xa0г."]
+    assert ENGLISH.on_date(PartialDate.parse("2025-08")) == "August 2025"

@@ -107,12 +107,13 @@ def script_language(text: str) -> str:
 
 
 def as_published(text: Text) -> Markup:
-    """A source's title or publisher: its translation when it has one in the page's language,
-    else the words as published, in their own language (`script_language`) but not marked as
-    untranslated: a headline is cited as it appeared."""
-    if text.has(_shown[0][0]):
-        return Markup(escape(text.get(_shown[0][0])))
-    original = text.values[0][1]
-    lang = script_language(original)
-    escaped = escape(original)
+    """A source's title or publisher, in the first of the page's languages it has (a Russian
+    headline given as `ru:` beside our English translation shows in Russian on a Kazakh page),
+    marked with its language but not as untranslated: a headline is cited as it appeared. The
+    English value holds the words as published when no other is given, in whatever script, so
+    its language is read from its letters (`script_language`)."""
+    lang, value = text.resolved()
+    if lang == DEFAULT_LANGUAGE:
+        lang = script_language(value)
+    escaped = escape(value)
     return Markup(escaped if lang == _shown[0][0] else f'<span lang="{lang}">{escaped}</span>')

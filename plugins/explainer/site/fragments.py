@@ -25,6 +25,7 @@ CACHED: dict[str, tuple[str, str]] = {
     # filter name: (partial template, macro name)
     "date": ("_date.html", "date"),
     "since_date": ("_date.html", "since_date"),
+    "on_date": ("_date.html", "on_date"),
     "event_dates": ("_date.html", "event_dates"),
     "date_notes": ("_date.html", "date_notes"),
     "badge": ("_status_badge.html", "badge"),

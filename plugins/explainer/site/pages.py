@@ -111,8 +111,8 @@ def _pages(site: SiteContext, siteurl: str, sitename: str, words: Words) -> Iter
     for code, country in data.countries.items():
         status = site.status_of[code]
         described = site.country_blurbs.get(code) or (
-            _("TikTok in %(country)s: %(status)s since %(date)s.") % {
-                "country": country.name, "status": _(status.status.label).lower(), "date": words.since(status.since)}
+            _("TikTok in %(country)s: “%(status)s” since %(date)s.") % {
+                "country": country.name, "status": _(status.status.label), "date": words.since(status.since)}
             if status.status and status.since else _("TikTok in %(country)s: no status recorded.") % {
                 "country": country.name})
         yield PageSpec(urls.country(country), "country.html", str(country.name), Head(described),

@@ -214,7 +214,9 @@ def group_by_year_and_month(events: Iterable[Event], words: Words = ENGLISH) -> 
             if month is None:
                 heading, anchor = words.gettext("%(year)s, month not known") % {"year": year}, f"y{year}"
             else:
-                heading, anchor = words.date(PartialDate(year, month)), f"m{year}-{month:02d}"
+                # A heading opens with a capital: 'Апрель 2024 г.', where a sentence has 'в апреле'.
+                date = words.date(PartialDate(year, month))
+                heading, anchor = date[:1].upper() + date[1:], f"m{year}-{month:02d}"
             months.append(MonthGroup(heading, anchor, tuple(bucket)))
 
     for event in events:
@@ -283,16 +285,18 @@ def _current_statuses(
     return status_of, _freeze(periods)
 
 
+# Names in the edition's language (`show_in`): each edition lists them in its own alphabetical order.
 def _short_name(law: Law) -> str:
-    return law.short_name.en
+    return str(law.short_name)
 
 
 def _actor_name(actor: Actor) -> str:
-    return actor.name.en
+    return str(actor.name)
 
 
 def _by_name(key: Callable[[T], str]) -> Callable[[T], tuple[str, str]]:
-    return lambda item: (key(item).casefold(), key(item))
+    # Russian alphabetises ё with е.
+    return lambda item: (key(item).casefold().replace("ё", "е"), key(item))
 
 
 def build_site_context(

@@ -37,6 +37,13 @@ _NARROW_SPACE = str.maketrans({"\u202f": "\u00a0"})
 lack; a no-break space keeps them together just as well."""
 
 
+PATTERNS = {"kk": ("y 'жылғы' d MMMM", "y 'жылғы' MMMM")}
+"""A day and a month where CLDR's forms are not what the language's editors write: Kazakh
+editors write '2024 жылғы 18 сәуір', where CLDR has '2024 ж. 18 сәуір'."""
+RUSSIAN_MONTHS_PREPOSITIONAL = ("январе", "феврале", "марте", "апреле", "мае", "июне", "июле", "августе",
+                                "сентябре", "октябре", "ноябре", "декабре")
+"""'в августе': the case a month takes after 'в'."""
+
 OG_LOCALES = {"en": "en_GB", "ru": "ru_RU", "kk": "kk_KZ", "ky": "ky_KG"}
 """Open Graph's locale of each language (language_TERRITORY)."""
 
@@ -85,6 +92,16 @@ class Words:
             return format_date(month, "MMMM y 'г'.", locale="ru").translate(_NARROW_SPACE).replace(" г.", "\u00a0г.")
         return self.date(value)
 
+    def on_date(self, value: PartialDate) -> str:
+        """A date as it follows a verb ('signed ...'): Russian puts a month or a year alone in
+        the prepositional case after 'в' ('в августе 2025 г.', 'в 2024 г.'), which CLDR does
+        not give; a day, and every other language, as `date`."""
+        if self.lang == "ru" and value.precision is Precision.MONTH:
+            return f"в {RUSSIAN_MONTHS_PREPOSITIONAL[(value.month or 1) - 1]} {value.year}\u00a0г."
+        if self.lang == "ru" and value.precision is Precision.YEAR:
+            return f"в {value.year}\u00a0г."
+        return self.date(value)
+
     def full_stop_after(self, value: PartialDate) -> str:
         """The full stop that ends a sentence ending in this date, unless the date already ends
         with one (Russian '2024 г.' takes no second)."""
@@ -94,10 +111,12 @@ class Words:
         """A date at its precision: '18 апреля 2024 г.', 'апрель 2024 г.', '2024 г.'."""
         if self.lang == DEFAULT_LANGUAGE:
             return value.display()
+        day = datetime.date(value.year, value.month or 1, value.day or 1)
         if value.precision is Precision.DAY:
-            text = format_date(datetime.date(value.year, value.month or 1, value.day or 1), "long", locale=self.lang)
+            text = format_date(day, PATTERNS[self.lang][0] if self.lang in PATTERNS else "long", locale=self.lang)
         elif value.precision is Precision.MONTH:
-            text = format_skeleton("yMMMM", datetime.date(value.year, value.month or 1, 1), locale=self.lang)
+            text = format_date(day, PATTERNS[self.lang][1], locale=self.lang) if self.lang in PATTERNS else \
+                format_skeleton("yMMMM", day, locale=self.lang)
         else:
             text = YEAR.get(self.lang, "{year}").format(year=value.year)
         return text.translate(_NARROW_SPACE)
