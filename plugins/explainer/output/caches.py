@@ -13,6 +13,7 @@ header naming its kind, the format and the Python version; one that is missing, 
 from __future__ import annotations
 
 import hashlib
+import io
 import marshal
 import os
 import sys
@@ -23,24 +24,44 @@ from typing import Any
 from ..support import cachefile
 from .fingerprints import FORMAT
 
+PART_SIZE = 2_000
+"""Entries of a mapping per part of its cache file: the file is written part by part, never
+whole in memory (a 10,000-event site's data lines alone are 50 MB)."""
 
-def _load(path: Path, header: tuple[Any, ...]) -> Any:
-    """What `_save_atomically(path, header, payload)` saved, or None (missing, unreadable, or
-    written by another version: the header differs)."""
+
+def decode(data: bytes) -> tuple[Any, Any, dict[Any, Any]]:
+    """(header, extra, mapping) from what `_save_atomically` wrote: marshal objects one after
+    the other, the (header, extra) pair first and then the mapping's parts, each a dict."""
+    stream = io.BytesIO(data)
+    header, extra = marshal.load(stream)
+    mapping: dict[Any, Any] = {}
+    while stream.tell() < len(data):
+        mapping.update(marshal.load(stream))
+    return header, extra, mapping
+
+
+def _load(path: Path, header: tuple[Any, ...]) -> tuple[Any, dict[Any, Any]] | None:
+    """(extra, mapping) as `_save_atomically(path, header, mapping, extra)` saved them, or None
+    (missing, unreadable, or written by another version: the header differs)."""
     try:
-        data = cachefile.load(path, marshal.loads)
+        found, extra, mapping = cachefile.load(path, decode)
     except (OSError, ValueError, EOFError, TypeError):
         return None
-    if isinstance(data, tuple) and len(data) == 2 and data[0] == header:
-        return data[1]
-    return None
+    return (extra, mapping) if found == header else None
 
 
-def _save_atomically(path: Path, header: tuple[Any, ...], payload: Any) -> None:
+def _save_atomically(path: Path, header: tuple[Any, ...], mapping: dict[Any, Any], extra: Any = None) -> None:
     """marshal: the fastest format to read and write for dicts of strings (a 10,000-event
     site's Markdown cache loads in 10 ms, against 140 ms as JSON). Its format may change
     between Python versions, hence the version in every header."""
-    cachefile.replace(path, marshal.dumps((header, payload)))
+    items = list(mapping.items())
+
+    def parts() -> Iterable[bytes]:
+        yield marshal.dumps((header, extra))
+        for start in range(0, len(items), PART_SIZE):
+            yield marshal.dumps(dict(items[start:start + PART_SIZE]))
+
+    cachefile.replace_parts(path, parts())
 
 
 def _header(kind: str, *more: Any) -> tuple[Any, ...]:
@@ -66,8 +87,8 @@ class OutputRecord:
         self.forgotten = False
         if self.path is not None and global_hash is not None:
             found = _load(self.path, _header("outputs", global_hash))
-            if isinstance(found, dict):
-                self.previous = found
+            if found is not None:
+                self.previous = found[1]
 
     @property
     def enabled(self) -> bool:
@@ -123,7 +144,7 @@ class MarkdownStore:
         if self._entries is None:
             self._entries = {}
             found = _load(self.path, self.header) if self.path is not None else None
-            if isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], dict):
+            if found is not None and isinstance(found[0], int):
                 self._added_before, self._entries = found
         return self._entries
 
@@ -159,7 +180,7 @@ class MarkdownStore:
             keep = self.used | {self.key(text) for text in live()}
             entries = {key: value for key, value in entries.items() if key in keep}
             added = 0
-        _save_atomically(self.path, self.header, (added, entries))
+        _save_atomically(self.path, self.header, entries, added)
 
 
 class LineStore:
@@ -181,7 +202,7 @@ class LineStore:
             return make
         if self._stored is None:
             found = _load(self.path, self.header)
-            self._stored = found if isinstance(found, dict) else {}
+            self._stored = found[1] if found is not None else {}
         stored, used = self._stored, self.used
 
         def line(item: Any) -> bytes:

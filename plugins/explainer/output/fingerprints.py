@@ -38,7 +38,7 @@ from typing import Any
 from ..data import dates
 from .digests import Digester
 
-FORMAT = 7
+FORMAT = 8
 """Bump to invalidate every record written by an older version of this code."""
 
 

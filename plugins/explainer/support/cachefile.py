@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -53,14 +53,24 @@ _preloaded: dict[str, tuple[tuple[int, int, int], Callable[[bytes], Any], Any]] 
 def replace(path: Path, data: bytes) -> None:
     """Put a file holding `data` at `path` (folders made as needed); OSError on failure, with
     no temporary file left behind."""
+    replace_parts(path, (data,))
+
+
+def replace_parts(path: Path, parts: Iterable[bytes]) -> None:
+    """`replace` with the data given in parts, each made when the previous one is written: a
+    large cache need never be whole in memory (its seal is the same as the joined data's)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # A leading dot keeps the temporary file out of globs over the cache's own names.
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            # The seal apart from the data: joining them would copy a cache of hundreds of MB.
-            handle.write(_SEAL + hashlib.blake2b(data, digest_size=_DIGEST_SIZE).digest())
-            handle.write(data)
+            digest = hashlib.blake2b(digest_size=_DIGEST_SIZE)
+            handle.write(_SEAL + bytes(_DIGEST_SIZE))  # the hash, once known, goes here
+            for part in parts:
+                digest.update(part)
+                handle.write(part)
+            handle.seek(len(_SEAL))
+            handle.write(digest.digest())
         try:
             os.unlink(path)
         except FileNotFoundError:

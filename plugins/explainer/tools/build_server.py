@@ -31,7 +31,6 @@ output (Pelican's log, editors' problem lines) goes to the server's standard err
 from __future__ import annotations
 
 import gc
-import marshal
 import os
 import subprocess
 import sys
@@ -89,7 +88,7 @@ def prewarm(settings: dict[str, Any]) -> None:
     """Between builds: decode the cache files the last build left, and load events.yaml as it
     is now, for the next build to take what did not change (see the module docstring)."""
     from explainer.data import entry_cache, load
-    from explainer.output import publish
+    from explainer.output import caches, publish
     from explainer.support import cachefile
 
     if settings.get("OUTPUT_PATH"):
@@ -104,7 +103,7 @@ def prewarm(settings: dict[str, Any]) -> None:
         for path in folder.glob(f"{entry_cache.PREFIX}*.pickle"):
             cachefile.preload(path, entry_cache.decode)
         for path in folder.glob("*.marshal"):
-            cachefile.preload(path, marshal.loads)
+            cachefile.preload(path, caches.decode)
     events = settings.get("EXPLAINER_EVENTS")
     if events and folder is not None:
         try:
