@@ -8,7 +8,7 @@ from explainer.data.dates import PartialDate
 from explainer.data.model import Dataset, StatusChange
 from explainer.data.text import Text
 from explainer.data.vocab import TikTokStatus
-from explainer.site import site_context
+from explainer.site import listings
 from explainer.site.site_context import build_site_context
 from tests.site_sample import sample_dataset
 
@@ -108,7 +108,7 @@ def test_reverse_indexes() -> None:
 
 
 def test_long_listings_are_paginated_and_grouped(monkeypatch) -> None:
-    monkeypatch.setattr(site_context, "EVENTS_PER_PAGE", 10)
+    monkeypatch.setattr(listings, "EVENTS_PER_PAGE", 10)
     data = sample_dataset()
     template = data.events[-2]  # a Kyrgyz block event
     many = tuple(

@@ -1,13 +1,13 @@
 """Everything the templates show, computed once from the typed model.
 
-Templates only present: statuses, reverse indexes (a law's events, a country's actors),
-grouping by year and month and pagination are all derived here, in one linear pass over
-the events, so the cost grows with the data and not with its square.
+Templates only present: statuses, reverse indexes (a law's events, a country's actors) and
+the listings (`listings`: grouping by year and month, pagination) are all derived here, in one
+linear pass over the events, so the cost grows with the data and not with its square.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, TypeVar
@@ -19,12 +19,9 @@ from ..data.dates import PartialDate, one_year_before
 from ..data.model import Actor, Country, Dataset, Event, Law, Quote, Source
 from ..data.vocab import EventKind, TikTokStatus
 from . import urls
+from .listings import EventListing, PageLink, chunks, paginate_events
 from .words import ENGLISH, Words
 
-EVENTS_PER_PAGE = 15
-"""Longest event listing on one page; longer listings continue on numbered pages. Cyrillic takes
-twice the bytes of Latin script: 15 cards of real summaries keep a Russian or Kazakh page within
-the first-render budget (14 KB gzipped, with the stylesheet), where 25 English cards did."""
 SOURCES_PER_PAGE = 40
 """Longest bibliography page: 40 entries keep a page of every edition within the first-render
 budget (14 KB gzipped)."""
@@ -62,54 +59,6 @@ class CountryStatus:
     """The country's checked date: the status is as of that day."""
     stale: bool = False
     """The last check is more than a year before the build's date: the status may be out of date."""
-
-
-@dataclass(frozen=True, slots=True)
-class MonthGroup:
-    """Events of one month (or of a year, for events dated only to the year)."""
-
-    heading: str
-    """'April 2024', or '2021, month not known'."""
-    anchor: str
-    """'2024-04' or '2021': fragment id of the heading."""
-    events: tuple[Event, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class YearGroup:
-    year: int
-    months: tuple[MonthGroup, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class PageLink:
-    """A link to another page of a paginated listing."""
-
-    number: int
-    path: str
-
-
-@dataclass(frozen=True, slots=True)
-class EventListing:
-    """One page of a timeline (a year, a country or a kind), grouped by year and month."""
-
-    path: str
-    title: str
-    intro: str
-    years: tuple[YearGroup, ...]
-    number: int
-    pages: tuple[PageLink, ...]
-    """All pages of this listing, for the page navigation; one entry means no pagination."""
-    count: int
-    """Events in the whole listing, not only this page."""
-
-    @property
-    def previous(self) -> PageLink | None:
-        return self.pages[self.number - 2] if self.number > 1 else None
-
-    @property
-    def next(self) -> PageLink | None:
-        return self.pages[self.number] if self.number < len(self.pages) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,68 +143,6 @@ class SiteContext:
 
 def _freeze(groups: dict[str, list[T]]) -> dict[str, tuple[T, ...]]:
     return {key: tuple(values) for key, values in groups.items()}
-
-
-def _chunks(items: tuple[T, ...], size: int) -> list[tuple[T, ...]]:
-    return [items[start:start + size] for start in range(0, len(items), size)] or [()]
-
-
-def group_by_year_and_month(events: Iterable[Event], words: Words = ENGLISH) -> tuple[YearGroup, ...]:
-    """Consecutive events (already in timeline order) grouped into years, then months."""
-    years: list[YearGroup] = []
-    current_year: int | None = None
-    months: list[MonthGroup] = []
-    bucket: list[Event] = []
-    bucket_key: tuple[int, int | None] | None = None
-
-    def close_month() -> None:
-        if bucket_key is not None and bucket:
-            year, month = bucket_key
-            if month is None:
-                heading, anchor = words.gettext("%(year)s, month not known") % {"year": year}, f"y{year}"
-            else:
-                # A heading opens with a capital: 'Апрель 2024 г.', where a sentence has 'в апреле'.
-                date = words.date(PartialDate(year, month))
-                heading, anchor = date[:1].upper() + date[1:], f"m{year}-{month:02d}"
-            months.append(MonthGroup(heading, anchor, tuple(bucket)))
-
-    for event in events:
-        key = (event.date.year, event.date.month)
-        if key != bucket_key:
-            close_month()
-            bucket = []
-            if key[0] != current_year:
-                if current_year is not None:
-                    years.append(YearGroup(current_year, tuple(months)))
-                months = []
-                current_year = key[0]
-            bucket_key = key
-        bucket.append(event)
-    close_month()
-    if current_year is not None:
-        years.append(YearGroup(current_year, tuple(months)))
-    return tuple(years)
-
-
-def paginate_events(
-    base: str, title: str, intro: str, events: tuple[Event, ...], words: Words = ENGLISH
-) -> tuple[EventListing, ...]:
-    """Split a listing into pages of EVENTS_PER_PAGE, each grouped by year and month."""
-    chunks = _chunks(events, EVENTS_PER_PAGE)
-    pages = tuple(PageLink(number, urls.numbered(base, number)) for number in range(1, len(chunks) + 1))
-    return tuple(
-        EventListing(
-            path=link.path,
-            title=title if link.number == 1 else words.gettext("%(title)s (page %(number)s)") % {
-                "title": title, "number": words.number(link.number)},
-            intro=intro,
-            years=group_by_year_and_month(chunk, words),
-            number=link.number,
-            pages=pages,
-            count=len(events),
-        )
-        for link, chunk in zip(pages, chunks, strict=True)
-    )
 
 
 def _current_statuses(
@@ -400,7 +287,7 @@ def build_site_context(
     sources_sorted = tuple(
         sorted(dataset.sources.values(), key=lambda s: (s.publisher.en.casefold(), s.title.en.casefold(), s.slug))
     )
-    source_chunks = _chunks(sources_sorted, SOURCES_PER_PAGE)
+    source_chunks = chunks(sources_sorted, SOURCES_PER_PAGE)
     source_links = tuple(
         PageLink(number, urls.numbered(urls.SOURCES, number)) for number in range(1, len(source_chunks) + 1)
     )
