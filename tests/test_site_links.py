@@ -60,11 +60,11 @@ def test_sitemap_lists_absolute_addresses_under_the_subpath(subpath_site: BuiltS
 def test_links_resolve_when_every_listing_is_paginated(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Tiny page sizes force numbered pages everywhere: page links and bibliography anchors
     on later pages must still resolve."""
-    from explainer.site import site_context
+    from explainer.site import listings, site_context
     from tests.conftest import build_in_process
     from tests.site_sample import sample_dataset
 
-    monkeypatch.setattr(site_context, "EVENTS_PER_PAGE", 2)
+    monkeypatch.setattr(listings, "EVENTS_PER_PAGE", 2)
     monkeypatch.setattr(site_context, "SOURCES_PER_PAGE", 1)
     site = build_in_process(tmp_path / "output", EXPLAINER_DATASET=sample_dataset())
     assert site.page("timeline/2024/2/").is_file() and site.page("sources/3/").is_file()
