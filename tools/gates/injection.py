@@ -107,15 +107,9 @@ def text_fields() -> dict[str, set[str]]:
     that is not an identifier, code or address (e.g. a source's author). Fields left out of
     comparison (`digest`) are the loader's bookkeeping, never written in events.yaml.
     """
-    from explainer.data import model
-
     not_text = {"slug", "code", "id", "url"}
     fields: dict[str, set[str]] = {}
-    for name, cls in (
-        ("country", model.Country), ("figure", model.Figure), ("law", model.Law),
-        ("actor", model.Actor), ("source", model.Source), ("event", model.Event),
-        ("quote", model.Quote),
-    ):
+    for name, cls in _collections().items():
         hints = typing.get_type_hints(cls)
         chosen = set()
         for item in dataclasses.fields(cls):
@@ -135,14 +129,18 @@ def _hostile(field: str, index: int) -> str:
     return f"F{index} {_ONE_LINE}"
 
 
+def _collections() -> dict[str, type]:
+    """Each events.yaml collection (by the name `where` uses) and the model class of its entries."""
+    from explainer.data import model
+
+    return {"country": model.Country, "figure": model.Figure, "law": model.Law, "actor": model.Actor,
+            "source": model.Source, "event": model.Event, "quote": model.Quote}
+
+
 @functools.cache
 def _translatable() -> frozenset[tuple[str, str]]:
     """(collection, field) of the fields typed `Text`, which may carry a translation per language."""
-    from explainer.data import model
-
-    classes = {"country": model.Country, "figure": model.Figure, "law": model.Law, "actor": model.Actor,
-               "source": model.Source, "event": model.Event, "quote": model.Quote}
-    return frozenset((kind, name) for kind, cls in classes.items()
+    return frozenset((kind, name) for kind, cls in _collections().items()
                      for name, hint in typing.get_type_hints(cls).items() if "Text" in str(hint))
 
 

@@ -13,8 +13,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from .content_rules import language_of, parse_page
-from .markdown import render
-from .text import fallback_tag
+from .markdown import in_fallback, render
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +51,7 @@ def in_languages(pages: Mapping[str, Mapping[str, CountryPage]],
         if lang is None:
             continue
         page = by_language[lang]
-        bodies[code] = page.body if lang == languages[0] else (
-            Markup(fallback_tag("div", lang)) + page.body + Markup("</div>"))
+        bodies[code] = page.body if lang == languages[0] else in_fallback(lang, page.body)
         if page.summary:
             summaries[code] = page.summary
     return bodies, summaries

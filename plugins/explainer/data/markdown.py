@@ -249,7 +249,12 @@ def render_text(text: Text | str) -> Markup:
         return render(text)
     lang, value = text.resolved()
     html = render(value)
-    return html if lang == shown_in()[0] else Markup(fallback_tag("div", lang)) + html + Markup("</div>")
+    return html if lang == shown_in()[0] else in_fallback(lang, html)
+
+
+def in_fallback(lang: str, html: Markup) -> Markup:
+    """Rendered Markdown shown in the fallback language `lang`, in an element that says so."""
+    return Markup(fallback_tag("div", lang)) + html + Markup("</div>")
 
 
 def trusted_page_html(html: str) -> Markup:
